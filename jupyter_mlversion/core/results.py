@@ -1,0 +1,215 @@
+"""What the facade's operations return: plain data with stable ``to_dict`` shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .model import ArtifactVersion, Change, Snapshot, Stage, ValueDelta
+
+
+@dataclass(frozen=True)
+class Status:
+    """What changed in the working tree since the last snapshot."""
+
+    head: str | None
+    changes: tuple[Change, ...]
+    tracked: int
+
+    @property
+    def clean(self) -> bool:
+        return not self.changes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "head": self.head,
+            "clean": self.clean,
+            "tracked": self.tracked,
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    """The outcome of a snapshot: the new snapshot, or ``None`` when nothing changed."""
+
+    snapshot: Snapshot | None
+    changes: tuple[Change, ...]
+    warnings: tuple[str, ...] = ()
+    suggested_message: str | None = None
+
+    @property
+    def created(self) -> bool:
+        return self.snapshot is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "snapshot": self.snapshot.to_dict() if self.snapshot else None,
+            "changes": [c.to_dict() for c in self.changes],
+            "warnings": list(self.warnings),
+            "suggested_message": self.suggested_message,
+        }
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Differences between two references: files, metrics and params."""
+
+    old: str
+    new: str
+    files: tuple[Change, ...]
+    metrics: tuple[ValueDelta, ...]
+    params: tuple[ValueDelta, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": self.old,
+            "new": self.new,
+            "files": [c.to_dict() for c in self.files],
+            "metrics": [m.to_dict() for m in self.metrics],
+            "params": [p.to_dict() for p in self.params],
+        }
+
+
+RestoreAction = Literal["write", "delete", "unchanged"]
+
+
+@dataclass(frozen=True)
+class RestoreItem:
+    """One file a restore writes, deletes or leaves as it is."""
+
+    path: str
+    action: RestoreAction
+    current_id: str | None
+    target_id: str | None
+    size: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "action": self.action,
+            "current_id": self.current_id,
+            "target_id": self.target_id,
+            "size": self.size,
+        }
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did (or, with ``dry_run``, would do)."""
+
+    target: str  # snapshot id the files come from
+    items: tuple[RestoreItem, ...]
+    dry_run: bool
+    safety_snapshot: str | None = None  # snapshot taken first to keep unsaved work
+
+    @property
+    def changed(self) -> tuple[RestoreItem, ...]:
+        return tuple(i for i in self.items if i.action != "unchanged")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "dry_run": self.dry_run,
+            "safety_snapshot": self.safety_snapshot,
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class AliasEvent:
+    """One move of an alias, as recorded in the registry history."""
+
+    path: str
+    alias: str
+    old_version: int | None
+    new_version: int | None  # None: alias removed
+    author: str
+    time: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """One version of a registered model: a link to an artifact version."""
+
+    model: str
+    number: int  # 1, 2, ... within the registered model
+    path: str
+    artifact_version: int
+    id: str
+    stage: Stage
+    snapshot: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    name: str
+    versions: tuple[ModelVersion, ...]
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "versions": [v.to_dict() for v in self.versions],
+        }
+
+
+@dataclass(frozen=True)
+class RegistryEvent:
+    """One recorded registry change: register, stage transition, alias move."""
+
+    kind: str  # "register" | "transition" | "alias"
+    detail: dict[str, Any]
+    author: str
+    time: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    checked: int
+    corrupt: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()  # "path@snapshot: id" needed by a snapshot but absent
+
+    @property
+    def ok(self) -> bool:
+        return not self.corrupt and not self.missing
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "checked": self.checked,
+            "corrupt": list(self.corrupt),
+            "missing": list(self.missing),
+        }
+
+
+@dataclass(frozen=True)
+class GcReport:
+    unreachable: int
+    bytes: int
+    dry_run: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class VersionsResult:
+    path: str
+    versions: tuple[ArtifactVersion, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "versions": [v.to_dict() for v in self.versions]}
