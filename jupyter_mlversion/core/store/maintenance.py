@@ -1,0 +1,141 @@
+"""Whole-store work: which objects files need, verifying every object, garbage collection."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import CorruptObjectError, MissingObjectError
+from .encoding import KIND_MANIFEST
+from .fsutil import TEMP_PREFIX
+from .packs import PackWriter
+
+if TYPE_CHECKING:
+    from .objectstore import ObjectStore
+
+_HEX = set("0123456789abcdef")
+
+
+def reachable(store: ObjectStore, file_ids: Iterable[str], *, missing_ok: bool) -> set[str]:
+    """Ids of the files' blobs or manifests plus every chunk their manifests list."""
+    needed: set[str] = set()
+    for oid in file_ids:
+        if oid in needed:
+            continue
+        try:
+            kind, payload = store.decode(oid)
+        except MissingObjectError:
+            if missing_ok:
+                continue
+            raise
+        needed.add(oid)
+        if kind == KIND_MANIFEST:
+            needed.update(cid for cid, _ in store.codec.parse_manifest(oid, payload).chunks)
+    return needed
+
+
+def iter_loose(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every loose object as (id, path)."""
+    for folder in sorted(root.iterdir()):
+        if len(folder.name) != 2 or not set(folder.name) <= _HEX or not folder.is_dir():
+            continue
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if not entry.name.startswith(TEMP_PREFIX):
+                yield folder.name + entry.name, Path(entry.path)
+
+
+def verify(
+    store: ObjectStore, *, progress: Callable[[int], None] | None = None
+) -> tuple[int, list[str]]:
+    """Check every copy of every object; returns (copies checked, corrupt ids and bad packs)."""
+    store.packs.refresh()
+    checked = 0
+    corrupt: set[str] = {f"pack/{stem}.idx" for stem in store.packs.bad}
+
+    def check(oid: str, record: bytes) -> None:
+        nonlocal checked
+        checked += 1
+        try:
+            store.check_record(oid, record)
+        except CorruptObjectError:
+            corrupt.add(oid)
+        if progress:
+            progress(checked)
+
+    for oid, path in iter_loose(store.root):
+        check(oid, path.read_bytes())
+    for stem in store.packs.stems():
+        for oid, record in store.packs.iter_records(stem):
+            check(oid, record)
+    return checked, sorted(corrupt)
+
+
+def gc(store: ObjectStore, keep_ids: set[str], *, dry_run: bool, temp_age: float) -> tuple[int, int]:
+    """Remove unreachable loose objects, repack packs holding dead objects, drop stale temps."""
+    store.packs.refresh()
+    # A kept manifest that cannot be read must stop gc: its chunks would look unreachable.
+    keep = reachable(store, keep_ids, missing_ok=True)
+    removed = 0
+    freed = 0
+    for oid, path in iter_loose(store.root):
+        if oid in keep:
+            continue
+        removed += 1
+        freed += path.stat().st_size
+        if not dry_run:
+            path.unlink(missing_ok=True)
+    for stem in store.packs.stems():
+        entries = store.packs.entries(stem)
+        dead = [oid for oid in entries if oid not in keep]
+        if not dead:
+            continue
+        removed += len(dead)
+        freed += sum(entries[oid][1] for oid in dead)
+        if not dry_run:
+            _repack(store, stem, keep)
+    if not dry_run:
+        _remove_stale(store.root, temp_age)
+    return removed, freed
+
+
+def _repack(store: ObjectStore, stem: str, keep: set[str]) -> None:
+    """Copy a pack's live records into a new pack, then remove the old one (index first)."""
+    live = [(oid, rec) for oid, rec in store.packs.iter_records(stem) if oid in keep]
+    if live:
+        writer = PackWriter(store.pack_dir)
+        try:
+            for oid, record in live:
+                writer.add(oid, [record])
+        except BaseException:
+            writer.abort()
+            raise
+        done = writer.commit()
+        if done is not None:
+            store.packs.add(*done)
+    store.packs.forget(stem)
+    (store.pack_dir / f"{stem}.idx").unlink(missing_ok=True)
+    (store.pack_dir / f"{stem}.pack").unlink(missing_ok=True)
+
+
+def _remove_stale(root: Path, temp_age: float) -> None:
+    """Temp files and index-less packs older than ``temp_age``; empty fan-out folders."""
+    cutoff = time.time() - temp_age
+    folders = [p for p in root.iterdir() if p.is_dir()]
+    for folder in folders:
+        with os.scandir(folder) as it:
+            names = {e.name for e in it}
+        for name in names:
+            orphan = name.endswith(".pack") and name[:-5] + ".idx" not in names
+            if not (name.startswith(TEMP_PREFIX) or orphan):
+                continue
+            path = folder / name
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+        if folder.name != "pack":
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only succeeds when empty

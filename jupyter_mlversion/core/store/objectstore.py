@@ -1,0 +1,361 @@
+"""The content-addressed object store: put files in, stream them back verified.
+
+A file's id is the BLAKE3 of its bytes. A file that is one chunk is one blob stored under its
+id; a bigger file is stored as its content-defined chunks plus a manifest under the file's id.
+Single objects written outside a batch are loose files ``<root>/<id[:2]>/<id[2:]>``; objects
+written inside :meth:`ObjectStore.batch` (and every multi-chunk file) go to one pack file, so
+many small files or thousands of chunks cost one file creation and one fsync.
+
+Not thread-safe: use one ``ObjectStore`` per thread. Many processes may share a store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import blake3
+import pyfastcdc
+
+from ..errors import CorruptObjectError, FileChangedError, MissingObjectError
+from . import maintenance
+from .encoding import KIND_BLOB, KIND_MANIFEST, Codec, Manifest, _corrupt
+from .fsutil import Buffer, cleanup_on_error, create_exclusive, fsync_dir, publish, temp_path
+from .fsutil import write_all as _write_all
+from .packs import PackSet, PackWriter
+from .reading import (
+    FileChanged,
+    HashingReader,
+    check_unchanged,
+    open_regular,
+    read_error,
+)
+
+Progress = Callable[[int], None]
+
+KiB = 1024
+MiB = 1024 * KiB
+
+
+class ObjectStore:
+    """Objects under ``root`` (``<project>/.mlversion/objects``)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        avg_chunk: int = 512 * KiB,
+        min_chunk: int = 128 * KiB,
+        max_chunk: int = 2 * MiB,
+        compression_level: int = 3,
+    ) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.pack_dir = self.root / "pack"
+        self.min_chunk = min_chunk
+        self._cdc = pyfastcdc.FastCDC(avg_chunk, min_size=min_chunk, max_size=max_chunk)
+        self._codec = Codec(compression_level)
+        self._packs = PackSet(self.pack_dir)
+        self._packs.refresh()
+        self._writer: PackWriter | None = None
+
+    # -- writing -----------------------------------------------------------
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Collect every object written inside into one pack, published atomically at the end.
+
+        On exit the objects are durable; on an exception none of them becomes visible.
+        Nested batches join the outer one.
+        """
+        if self._writer is not None:
+            yield
+            return
+        writer = PackWriter(self.pack_dir)
+        self._writer = writer
+        try:
+            yield
+        except BaseException:
+            writer.abort()
+            raise
+        else:
+            done = writer.commit()
+            if done is not None:
+                self._packs.add(*done)
+        finally:
+            self._writer = None
+
+    def put_bytes(self, data: bytes) -> str:
+        """Store ``data`` as one blob; returns its id."""
+        oid = blake3.blake3(data).hexdigest()
+        if not self._known(oid):
+            compress = self._codec.pays_to_compress(data[: self.min_chunk])
+            self._write(oid, self._codec.encode_blob(data, compress=compress))
+        return oid
+
+    def put_file(self, path: Path, *, progress: Progress | None = None) -> tuple[str, int]:
+        """Store the file at ``path``; returns (id, size).
+
+        A file that changes while it is read is read once more, then FileChangedError.
+        """
+        path = Path(path)
+        for _ in range(2):
+            try:
+                return self._put_file_once(path, progress)
+            except FileChanged:
+                continue
+        raise FileChangedError(
+            f"{path} kept changing while it was being read, so it was not stored; "
+            "wait for the program writing it to finish and try again"
+        )
+
+    def _put_file_once(self, path: Path, progress: Progress | None) -> tuple[str, int]:
+        handle, sig = open_regular(path)
+        with handle:
+            try:
+                if sig[0] <= self.min_chunk:
+                    # Too small to be cut: one read, one blob.
+                    data = handle.read() or b""
+                    check_unchanged(path, handle, sig)
+                    oid = self.put_bytes(data)
+                    if progress:
+                        progress(len(data))
+                    return oid, len(data)
+                with self.batch():
+                    return self._put_chunked(path, handle, sig, progress)
+            except OSError as exc:
+                raise read_error(path, exc) from exc
+
+    def _put_chunked(
+        self, path: Path, handle: object, sig: tuple[int, ...], progress: Progress | None
+    ) -> tuple[str, int]:
+        reader = HashingReader(handle)  # type: ignore[arg-type]
+        chunks: list[tuple[str, int]] = []
+        compress: bool | None = None
+        done = 0
+        for chunk in self._cdc.cut_stream(reader):
+            data = chunk.data
+            cid = blake3.blake3(data).hexdigest()
+            if compress is None:
+                compress = self._codec.pays_to_compress(data)
+            if not self._known(cid):
+                self._write(cid, self._codec.encode_blob(data, compress=compress))
+            chunks.append((cid, chunk.length))
+            done += chunk.length
+            if progress:
+                progress(done)
+        check_unchanged(path, handle, sig)  # type: ignore[arg-type]
+        oid = reader.hasher.hexdigest()
+        if len(chunks) > 1 and not self._known(oid):
+            manifest = Manifest(size=done, chunks=tuple(chunks))
+            self._write(oid, self._codec.encode_manifest(manifest))
+        return oid, done
+
+    def _write(self, oid: str, parts: list[Buffer]) -> None:
+        """Write one record: into the open batch, else as a loose object."""
+        if self._writer is not None:
+            self._writer.add(oid, parts)
+            return
+        folder = self.root / oid[:2]
+        if not folder.is_dir():
+            folder.mkdir(exist_ok=True)
+            fsync_dir(self.root)
+        tmp = temp_path(folder)
+        with cleanup_on_error(tmp, where=self.root):
+            fd = create_exclusive(tmp)
+            try:
+                _write_all(fd, parts)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            publish(tmp, folder / oid[2:])
+            fsync_dir(folder)
+
+    def _known(self, oid: str) -> bool:
+        """Cheap existence test for dedup: a stale 'no' only costs a duplicate copy."""
+        if self._writer is not None and oid in self._writer.entries:
+            return True
+        if self._packs.locate(oid) is not None:
+            return True
+        if os.path.exists(self._loose_path(oid)):
+            return True
+        self._packs.refresh(cheap=True)
+        return self._packs.locate(oid) is not None
+
+    # -- reading -----------------------------------------------------------
+    def has(self, oid: str) -> bool:
+        """True if the object (blob or manifest) ``oid`` is in the store."""
+        if self._known(oid):
+            return True
+        self._packs.refresh()
+        return self._packs.locate(oid) is not None
+
+    def record(self, oid: str) -> bytes:
+        """The encoded record of ``oid``; MissingObjectError if absent."""
+        if self._writer is not None:
+            pending = self._writer.read(oid)
+            if pending is not None:
+                return pending
+        for attempt in range(2):
+            found = self._packs.locate(oid)
+            if found is not None:
+                try:
+                    return self._packs.read(*found)
+                except FileNotFoundError:
+                    pass  # removed by a concurrent gc; its objects were repacked or are loose
+            try:
+                with open(self._loose_path(oid), "rb") as f:
+                    return f.read()
+            except FileNotFoundError:
+                pass
+            if attempt == 0:
+                self._packs.refresh()
+        raise MissingObjectError(
+            f"object {oid} is missing from the store at {self.root}; "
+            "it may have been removed by gc or never copied here"
+        )
+
+    def decode(self, oid: str) -> tuple[str, Buffer]:
+        """(kind, raw payload) of ``oid``; not hash-checked."""
+        return self._codec.decode(oid, self.record(oid))
+
+    def manifest(self, oid: str) -> Manifest | None:
+        """The chunk list of a multi-chunk file, None for a single-blob file."""
+        kind, payload = self.decode(oid)
+        if kind == KIND_MANIFEST:
+            return self._codec.parse_manifest(oid, payload)
+        return None
+
+    def file_size(self, oid: str) -> int:
+        """Size in bytes of the file ``oid``."""
+        kind, payload = self.decode(oid)
+        if kind == KIND_MANIFEST:
+            return self._codec.parse_manifest(oid, payload).size
+        return len(payload)
+
+    def _iter_pieces(self, oid: str, *, verify_chunks: bool) -> Iterator[Buffer]:
+        """The file's bytes piece by piece; each chunk checked against its id if asked."""
+        kind, payload = self.decode(oid)
+        if kind == KIND_BLOB:
+            yield payload
+            return
+        for cid, size in self._codec.parse_manifest(oid, payload).chunks:
+            try:
+                ckind, data = self.decode(cid)
+            except MissingObjectError as exc:
+                raise MissingObjectError(
+                    f"chunk {cid} of file {oid} is missing from the store at {self.root}; "
+                    "the file cannot be rebuilt from this store"
+                ) from exc
+            if ckind != KIND_BLOB or len(data) != size:
+                raise _corrupt(cid, f"it is not the {size}-byte chunk file {oid} needs")
+            if verify_chunks and blake3.blake3(data).hexdigest() != cid:
+                raise _corrupt(cid, f"its bytes do not match its id (a chunk of file {oid})")
+            yield data
+
+    def iter_bytes(self, oid: str) -> Iterator[bytes]:
+        """Stream the file ``oid``; every piece is verified before it is yielded."""
+        kind, payload = self.decode(oid)
+        if kind == KIND_BLOB:
+            if blake3.blake3(payload).hexdigest() != oid:
+                raise _corrupt(oid, "its bytes do not match its id")
+            yield bytes(payload)
+            return
+        whole = blake3.blake3()
+        for piece in self._iter_pieces(oid, verify_chunks=True):
+            whole.update(piece)
+            yield bytes(piece)
+        if whole.hexdigest() != oid:
+            raise _corrupt(oid, "the file rebuilt from its chunks does not match its id")
+
+    def read_bytes(self, oid: str) -> bytes:
+        """The whole file ``oid`` in memory (small files only), verified."""
+        return b"".join(self.iter_bytes(oid))
+
+    def restore_to(self, oid: str, dest: Path, *, progress: Progress | None = None) -> None:
+        """Write file ``oid`` to ``dest`` atomically: temp file beside it, verify, fsync, rename.
+
+        Keeps ``dest``'s permission bits when it exists; ``dest`` is untouched on any error.
+        """
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode: int | None = os.stat(dest).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = None
+        tmp = temp_path(dest.parent, f"{dest.name}.")
+        with cleanup_on_error(tmp, where=dest.parent):
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            try:
+                whole = blake3.blake3(max_threads=blake3.blake3.AUTO)
+                done = 0
+                # Chunks are not hashed one by one: the whole-file hash proves them all.
+                for piece in self._iter_pieces(oid, verify_chunks=False):
+                    whole.update(piece)
+                    done += _write_all(fd, [piece])
+                    if progress:
+                        progress(done)
+                if whole.hexdigest() != oid:
+                    self._name_corruption(oid)
+                if mode is not None:
+                    os.fchmod(fd, mode)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, dest)
+            fsync_dir(dest.parent)
+
+    def _name_corruption(self, oid: str) -> None:
+        """Raise CorruptObjectError naming the bad chunk when one is to blame."""
+        for _ in self._iter_pieces(oid, verify_chunks=True):
+            pass
+        raise _corrupt(oid, "the file rebuilt from its chunks does not match its id")
+
+    # -- housekeeping --------------------------------------------------------
+    def reachable(self, file_ids: Iterable[str]) -> set[str]:
+        """Every object id (manifests and chunks) the files ``file_ids`` need."""
+        return maintenance.reachable(self, file_ids, missing_ok=False)
+
+    def verify(self, *, progress: Progress | None = None) -> tuple[int, list[str]]:
+        """Re-hash every stored object; returns (objects checked, ids found corrupt)."""
+        return maintenance.verify(self, progress=progress)
+
+    def gc(
+        self, keep_file_ids: Iterable[str], *, dry_run: bool, temp_age: float = 3600.0
+    ) -> tuple[int, int]:
+        """Remove objects no kept file needs, and temp files older than ``temp_age`` seconds.
+
+        Returns (objects removed, or removable with ``dry_run``; their stored bytes).
+        """
+        return maintenance.gc(self, set(keep_file_ids), dry_run=dry_run, temp_age=temp_age)
+
+    def close(self) -> None:
+        """Close open pack handles."""
+        self._packs.close()
+
+    # -- internals shared with maintenance --------------------------------------
+    @property
+    def packs(self) -> PackSet:
+        """The store's pack set."""
+        return self._packs
+
+    @property
+    def codec(self) -> Codec:
+        """The store's codec."""
+        return self._codec
+
+    def _loose_path(self, oid: str) -> Path:
+        return self.root / oid[:2] / oid[2:]
+
+    def loose_path(self, oid: str) -> Path:
+        """Where the loose copy of ``oid`` lives (it may not exist)."""
+        return self._loose_path(oid)
+
+    def check_record(self, oid: str, record: Buffer) -> None:
+        """Raise CorruptObjectError unless ``record`` is a sound encoding of ``oid``."""
+        kind, payload = self._codec.decode(oid, record)
+        if kind == KIND_MANIFEST:
+            self._codec.parse_manifest(oid, payload)
+        elif blake3.blake3(payload).hexdigest() != oid:
+            raise CorruptObjectError(f"object {oid} is corrupt: its bytes do not match its id")
