@@ -1,0 +1,40 @@
+import { IStatus, plural, summarizeStatus } from '../status';
+
+const change = (path: string, status = 'modified') => ({ path, status, kind: 'dataset' });
+
+describe('summarizeStatus', () => {
+  it('says there is no snapshot yet in a new project', () => {
+    const status: IStatus = { head: null, clean: false, tracked: 0, changes: [change('a.csv')] };
+    expect(summarizeStatus(status)).toBe('No snapshot yet: 1 file to snapshot.');
+  });
+
+  it('says an empty new project has nothing to track', () => {
+    const status: IStatus = { head: null, clean: true, tracked: 0, changes: [] };
+    expect(summarizeStatus(status)).toBe('No snapshot yet and nothing to track.');
+  });
+
+  it('names the short head id when the project is clean', () => {
+    const status: IStatus = { head: '0123456789abcdef', clean: true, tracked: 1, changes: [] };
+    expect(summarizeStatus(status)).toBe('Up to date with 01234567 (1 tracked file).');
+  });
+
+  it('counts the changes since the head', () => {
+    const status: IStatus = {
+      head: 'fedcba9876543210',
+      clean: false,
+      tracked: 14,
+      changes: [change('data/train.csv'), change('models/clf.pkl', 'added')]
+    };
+    expect(summarizeStatus(status)).toBe('2 changes since fedcba98 (14 tracked files).');
+  });
+});
+
+describe('plural', () => {
+  it.each([
+    [0, '0 files'],
+    [1, '1 file'],
+    [2, '2 files']
+  ])('words %i', (count, expected) => {
+    expect(plural(count as number, 'file')).toBe(expected);
+  });
+});
