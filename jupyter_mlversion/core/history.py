@@ -1,0 +1,543 @@
+"""Snapshot history in a bare git repository: one commit per snapshot on ``refs/heads/main``.
+
+Writes go through ``git fast-import`` (one process however many paths change) and then a
+compare-and-swap ``git update-ref``, so concurrent writers never lose a commit: the loser
+gets ConcurrentUpdateError and retries on the new tip. A writer killed at any moment leaves
+at worst unreferenced objects behind; a ref only ever moves to a commit whose objects are
+complete on disk. Names and paths are validated before any git command sees them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time as _time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from git import Repo
+
+from .errors import (
+    AmbiguousReferenceError,
+    ConcurrentUpdateError,
+    InvalidNameError,
+    NameExistsError,
+    NotAProjectError,
+    ReferenceNotFoundError,
+)
+from .history_git import ZERO_OID, GitFailed, GitRunner, data_block, ident, quote_path
+from .history_names import (
+    FULL_SHA_RE,
+    HEX_RE,
+    validate_full_ref,
+    validate_path,
+    validate_ref_name,
+)
+
+__all__ = ["MAIN_REF", "CommitInfo", "History", "validate_path", "validate_ref_name"]
+
+MAIN_REF = "refs/heads/main"
+STATE_FILE = "state.json"
+#: Name fast-import builds on; it is reset before the import ends, so it is never written.
+_SCRATCH_REF = "refs/mlversion/import"
+#: A ``<ref>.lock`` older than this was left by a killed git process (git holds one for
+#: milliseconds); it is removed so that writers can make progress again.
+STALE_LOCK_SECONDS = 30.0
+_REV_RE = re.compile(r"(?P<base>[^~^]+)(?P<suffix>(?:~\d{0,6}|\^\d?)*)")
+_LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at%x00%B"
+_LOG_FIELDS = 6
+_TREE_LOOKUP_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """One commit as the log reports it; ``time`` is ISO 8601 UTC."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    time: str
+    message: str
+    timestamp: int = 0  # seconds since the epoch, for sorting and arithmetic
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sha": self.sha,
+            "parents": list(self.parents),
+            "author": self.author,
+            "email": self.email,
+            "time": self.time,
+            "message": self.message,
+        }
+
+
+def iso_time(timestamp: float) -> str:
+    """Seconds since the epoch as ``2024-05-01T12:00:00Z``."""
+    return datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _commit_arg(commit: str) -> str:
+    """Accept a full sha or a full ref name; anything else could be misread by git."""
+    if isinstance(commit, str) and FULL_SHA_RE.fullmatch(commit):
+        return commit
+    return validate_full_ref(commit)
+
+
+class History:
+    """The snapshot history of one project: a bare git repository."""
+
+    def __init__(self, git_dir: str | Path) -> None:
+        self.git_dir = Path(git_dir)
+        if not (self.git_dir / "objects").is_dir() or not (self.git_dir / "HEAD").is_file():
+            raise NotAProjectError(
+                f"no history repository at {self.git_dir}; run 'mlversion init' first"
+            )
+        self._git = GitRunner(self.git_dir)
+        self._repo: Repo | None = None
+
+    @classmethod
+    def init(cls, git_dir: str | Path) -> History:
+        """Create (or reopen) the bare repository at ``git_dir`` with safe settings."""
+        path = Path(git_dir)
+        Repo.init(path, mkdir=True, bare=True).close()
+        runner = GitRunner(path)
+        runner.run("symbolic-ref", "HEAD", MAIN_REF)
+        settings = {
+            # Objects and refs reach the disk before a ref points at them.
+            "core.fsync": "committed",
+            # A bare repository keeps no reflog by default; ours lets a bad move be undone.
+            "core.logAllRefUpdates": "always",
+            # Housekeeping runs inside maintain(), never as a stray background process.
+            "gc.autoDetach": "false",
+        }
+        for key, value in settings.items():
+            runner.run("config", key, value)
+        return cls(path)
+
+    @property
+    def repo(self) -> Repo:
+        """A GitPython ``Repo`` on the same repository, for callers that want its API."""
+        if self._repo is None:
+            self._repo = Repo(self.git_dir)
+        return self._repo
+
+    def close(self) -> None:
+        """Stop the helper processes GitPython may have started."""
+        if self._repo is not None:
+            self._repo.close()
+            self._repo = None
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- refs ------------------------------------------------------------
+    def _resolve_ref(self, ref: str) -> str | None:
+        code, out, _ = self._git.try_run("rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
+        return out.decode().strip() if code == 0 else None
+
+    def head(self) -> str | None:
+        """The sha ``refs/heads/main`` points at, or None before the first snapshot."""
+        return self._resolve_ref(MAIN_REF)
+
+    def _break_stale_lock(self, ref: str) -> None:
+        for lock in (self.git_dir / f"{ref}.lock", self.git_dir / "packed-refs.lock"):
+            try:
+                if _time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
+                    lock.unlink()
+            except FileNotFoundError:
+                continue
+
+    def _update_ref(self, ref: str, new: str, old: str | None, reason: str) -> None:
+        """Move ``ref`` from ``old`` (None: must not exist) to ``new`` or raise."""
+        code, _, err = self._git.try_run(
+            "update-ref", "-m", reason[:200] or "mlversion", ref, new, old or ZERO_OID
+        )
+        if code == 0:
+            return
+        if ".lock" in err and "exists" in err.lower():
+            self._break_stale_lock(ref)
+        raise ConcurrentUpdateError(
+            f"{ref} moved while writing (expected {old[:10] if old else 'no commit'}); "
+            f"read it again and retry. git said: {err.strip()}"
+        )
+
+    # -- writing ---------------------------------------------------------
+    def commit(
+        self,
+        changes: Mapping[str, bytes | None],
+        *,
+        parent: str | None,
+        message: str,
+        author: tuple[str, str],
+        time: float | None = None,
+    ) -> str:
+        """Commit ``parent``'s tree with ``changes`` applied and move main to it (CAS).
+
+        ``changes`` maps POSIX relative paths to new contents, or None to delete the path.
+        Raises ConcurrentUpdateError when main is no longer at ``parent``.
+        """
+        sha = self._commit_to(
+            MAIN_REF, changes=changes, parent=parent, message=message, author=author, when=time
+        )
+        if sha.startswith("0"):  # about one commit in 16 checks whether to repack
+            self.maintain()
+        return sha
+
+    def _commit_to(
+        self,
+        ref: str,
+        *,
+        changes: Mapping[str, bytes | None],
+        parent: str | None,
+        message: str,
+        author: tuple[str, str],
+        when: float | None,
+    ) -> str:
+        if parent is not None and not FULL_SHA_RE.fullmatch(parent):
+            raise InvalidNameError(f"parent {parent!r} is not a full commit sha")
+        stamp = int(_time.time() if when is None else when)
+        who = ident(*author).encode("utf-8")
+        text = message if message.endswith("\n") else message + "\n"
+        parts = [
+            b"commit %s\nmark :1\n" % _SCRATCH_REF.encode(),
+            b"author %s %d +0000\n" % (who, stamp),
+            b"committer %s %d +0000\n" % (who, stamp),
+            data_block(text.encode("utf-8")),
+        ]
+        if parent is not None:
+            parts.append(b"from %s\n" % parent.encode())
+        for path in sorted(changes):
+            content = changes[path]
+            quoted = quote_path(validate_path(path))
+            if content is None:
+                parts.append(b"D %s\n" % quoted)
+            else:
+                parts.append(b"M 100644 inline %s\n" % quoted)
+                parts.append(data_block(bytes(content)))
+        # Resetting the scratch branch without ``from`` keeps fast-import from writing any
+        # ref at all: the only ref that moves is ours, below, with compare-and-swap.
+        parts.append(b"\nreset %s\n\nget-mark :1\ndone\n" % _SCRATCH_REF.encode())
+        try:
+            out = self._git.fast_import(b"".join(parts))
+        except GitFailed as exc:
+            if parent is not None and self._object_type(parent) != "commit":
+                raise ReferenceNotFoundError(
+                    f"parent {parent[:10]} is not a commit in {self.git_dir}"
+                ) from exc
+            raise
+        sha = out.decode().strip()
+        self._update_ref(
+            ref, sha, parent, f"mlversion: {message.splitlines()[0] if message else ''}"
+        )
+        return sha
+
+    def maintain(self) -> None:
+        """Repack when git's own thresholds say so and drop stale fast-import crash reports."""
+        self._git.try_run("gc", "--auto", "--quiet")
+        cutoff = _time.time() - 86400
+        for report in self.git_dir.glob("fast_import_crash_*"):
+            try:
+                if report.stat().st_mtime < cutoff:
+                    report.unlink()
+            except FileNotFoundError:
+                continue
+
+    # -- reading trees ---------------------------------------------------
+    def _object_type(self, spec: str) -> str | None:
+        code, out, _ = self._git.try_run("cat-file", "-t", spec)
+        return out.decode().strip() if code == 0 else None
+
+    def read_blob(self, commit: str, path: str) -> bytes | None:
+        """Content of ``path`` in ``commit``, or None when it holds no such file."""
+        return self.read_blobs(commit, [path]).get(path)
+
+    def read_blobs(self, commit: str, paths: Iterable[str]) -> dict[str, bytes]:
+        """Contents of many paths of ``commit`` through one ``git cat-file`` process."""
+        rev = _commit_arg(commit)
+        wanted = [validate_path(p) for p in dict.fromkeys(paths)]
+        if len(wanted) > _TREE_LOOKUP_LIMIT:
+            # git resolves each ``rev:path`` from the root tree down; listing the tree once
+            # and asking for blob shas is several times faster for many paths.
+            tree = self.list_tree(rev)
+            wanted = [p for p in wanted if p in tree]
+            found = self._git.cat_file_batch([tree[p] for p in wanted])
+        else:
+            found = self._git.cat_file_batch([f"{rev}:{p}" for p in wanted])
+        return {
+            path: item[2]
+            for path, item in zip(wanted, found, strict=True)
+            if item is not None and item[1] == "blob"
+        }
+
+    def list_tree(self, commit: str) -> dict[str, str]:
+        """Every file of ``commit``: ``{path: blob sha}``, recursive."""
+        rev = _commit_arg(commit)
+        code, out, err = self._git.try_run("ls-tree", "-r", "-z", "--full-tree", rev)
+        if code != 0:
+            raise ReferenceNotFoundError(f"no commit {commit!r} in history: {err.strip()}")
+        tree: dict[str, str] = {}
+        for entry in out.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, name = entry.partition(b"\t")
+            _mode, kind, sha = meta.split(b" ")
+            if kind == b"blob":
+                tree[name.decode("utf-8", "surrogateescape")] = sha.decode()
+        return tree
+
+    def changed_paths(self, commit: str) -> list[str]:
+        """Paths that ``commit`` added, changed or removed against its first parent."""
+        rev = _commit_arg(commit)
+        out = self._git.run(
+            "diff-tree", "-r", "-z", "--root", "--no-commit-id", "--name-only",
+            "--no-renames", "-m", "--first-parent", rev,
+        )  # fmt: skip
+        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+    # -- reading history -------------------------------------------------
+    def log(
+        self,
+        ref: str = MAIN_REF,
+        *,
+        path: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[CommitInfo]:
+        """Commits reachable from ``ref``, newest first, optionally only those touching ``path``."""
+        rev = _commit_arg(ref)
+        if self._resolve_ref(rev) is None:
+            return []
+        args = ["log", "-z", f"--format={_LOG_FORMAT}"]
+        if offset:
+            args.append(f"--skip={int(offset)}")
+        if limit is not None:
+            args.append(f"--max-count={int(limit)}")
+        args.append(rev)
+        if path is not None:
+            args += ["--", validate_path(path)]
+        return _parse_log(self._git.run(*args))
+
+    def count(self, path: str | None = None, ref: str = MAIN_REF) -> int:
+        """How many commits ``log`` would list without limit."""
+        rev = _commit_arg(ref)
+        if self._resolve_ref(rev) is None:
+            return 0
+        args = ["rev-list", "--count", rev]
+        if path is not None:
+            args += ["--", validate_path(path)]
+        return int(self._git.run(*args).decode().strip())
+
+    def rev_list(self, since: str | None = None) -> list[str]:
+        """Commits on main after ``since`` (all when None), oldest first."""
+        head = self.head()
+        if head is None:
+            return []
+        args = ["rev-list", "--reverse", head]
+        if since is not None:
+            if not FULL_SHA_RE.fullmatch(since) or self._object_type(since) != "commit":
+                raise ReferenceNotFoundError(f"no commit {since!r} in history; index it all")
+            args.append(f"^{since}")
+        return self._git.run(*args).decode().split()
+
+    def rev_parse(self, name: str) -> str | None:
+        """The commit sha ``name`` names (HEAD, HEAD~N, HEAD^, tag, sha or prefix), or None.
+
+        Raises InvalidNameError for names git could misread and AmbiguousReferenceError for
+        a prefix that matches several snapshots.
+        """
+        match = _REV_RE.fullmatch(name) if isinstance(name, str) else None
+        if match is None:
+            raise InvalidNameError(
+                f"invalid reference {name!r}: use a snapshot id, a tag, HEAD or HEAD~N"
+            )
+        base, suffix = match["base"], match["suffix"]
+        sha: str | None
+        if base in ("HEAD", "@"):
+            sha = self.head()
+        else:
+            validate_ref_name("reference", base)
+            sha = self._resolve_ref(f"refs/tags/{base}")
+            if sha is None and HEX_RE.fullmatch(base.lower()):
+                sha = self._resolve_prefix(base.lower())
+        if sha is None or not suffix:
+            return sha
+        return self._resolve_ref(f"{sha}{suffix}")
+
+    def _is_snapshot(self, sha: str) -> bool:
+        """True when ``sha`` is on main or tagged (not a registry or abandoned commit)."""
+        head = self.head()
+        if head is not None:
+            code, _, _ = self._git.try_run("merge-base", "--is-ancestor", sha, head)
+            if code == 0:
+                return True
+        return sha in self.tags().values()
+
+    def _resolve_prefix(self, prefix: str) -> str | None:
+        if len(prefix) == 40:
+            candidates = [prefix]
+        else:
+            code, out, _ = self._git.try_run("rev-parse", f"--disambiguate={prefix}")
+            candidates = out.decode().split() if code == 0 else []
+        if not candidates:
+            return None
+        kinds = self._git.run(
+            "cat-file", "--batch-check=%(objectname) %(objecttype)",
+            input="".join(f"{c}\n" for c in candidates).encode(),
+        ).decode().split("\n")  # fmt: skip
+        commits = [ln.split()[0] for ln in kinds if ln.endswith(" commit")]
+        snapshots = [c for c in commits if self._is_snapshot(c)]
+        if len(snapshots) > 1:
+            shown = ", ".join(c[:12] for c in sorted(snapshots)[:5])
+            raise AmbiguousReferenceError(
+                f"snapshot id prefix {prefix!r} matches {len(snapshots)} snapshots ({shown}); "
+                "type more characters"
+            )
+        return snapshots[0] if snapshots else None
+
+    def commit_infos(self, shas: Sequence[str]) -> list[CommitInfo]:
+        """CommitInfo for the given commit shas, in the order given (no history walk)."""
+        if not shas:
+            return []
+        revs = [_commit_arg(sha) for sha in shas]
+        out = self._git.run("log", "-z", "--no-walk=unsorted", f"--format={_LOG_FORMAT}", *revs)
+        return _parse_log(out)
+
+    # -- tags ------------------------------------------------------------
+    def create_tag(
+        self,
+        name: str,
+        commit: str,
+        *,
+        message: str,
+        author: tuple[str, str],
+        time: float | None = None,
+    ) -> None:
+        """Create annotated tag ``name`` on ``commit``; NameExistsError if the name is taken."""
+        validate_ref_name("tag", name)
+        if not FULL_SHA_RE.fullmatch(commit) or self._object_type(commit) != "commit":
+            raise ReferenceNotFoundError(f"cannot tag {commit!r}: no such snapshot")
+        existing = self.tags()
+        if name in existing:
+            raise NameExistsError(
+                f"tag {name!r} already exists on {existing[name][:10]}; "
+                "choose another name or delete it first"
+            )
+        stamp = int(_time.time() if time is None else time)
+        body = (
+            f"object {commit}\ntype commit\ntag {name}\n"
+            f"tagger {ident(*author)} {stamp} +0000\n\n{message.rstrip()}\n"
+        )
+        tag_sha = self._git.run("mktag", input=body.encode("utf-8")).decode().strip()
+        code, _, err = self._git.try_run(
+            "update-ref", "-m", f"mlversion: tag {name}", f"refs/tags/{name}", tag_sha, ZERO_OID
+        )
+        if code != 0:
+            raise NameExistsError(
+                f"tag {name!r} cannot be created: it (or a tag it nests in) exists; "
+                f"choose another name. git said: {err.strip()}"
+            )
+
+    def tags(self) -> dict[str, str]:
+        """Every tag: ``{name: commit sha}``."""
+        out = self._git.run(
+            "for-each-ref", "--format=%(refname)%00%(objectname)%00%(*objectname)", "refs/tags"
+        )
+        found: dict[str, str] = {}
+        for line in out.decode("utf-8", "surrogateescape").splitlines():
+            ref, obj, peeled = line.split("\0")
+            found[ref.removeprefix("refs/tags/")] = peeled or obj
+        return found
+
+    def tags_for(self, commit: str) -> list[str]:
+        """Names of the tags on ``commit``, sorted."""
+        return sorted(name for name, sha in self.tags().items() if sha == commit)
+
+    def delete_tag(self, name: str) -> None:
+        """Delete tag ``name``; ReferenceNotFoundError if there is none."""
+        validate_ref_name("tag", name)
+        ref = f"refs/tags/{name}"
+        code, out, _ = self._git.try_run("rev-parse", "--verify", "-q", ref)
+        if code != 0:
+            known = ", ".join(sorted(self.tags())) or "none"
+            raise ReferenceNotFoundError(f"no tag {name!r}; existing tags: {known}")
+        current = out.decode().strip()
+        code, _, err = self._git.try_run("update-ref", "-d", ref, current)
+        if code != 0:
+            raise ConcurrentUpdateError(f"tag {name!r} changed while deleting it: {err.strip()}")
+
+    # -- state refs ------------------------------------------------------
+    def read_state(self, ref: str) -> tuple[str | None, dict[str, Any]]:
+        """The commit at ``ref`` and the ``state.json`` it holds (``{}`` when none)."""
+        sha = self._resolve_ref(validate_full_ref(ref))
+        if sha is None:
+            return None, {}
+        raw = self.read_blob(sha, STATE_FILE)
+        return sha, _load_state(raw)
+
+    def write_state(
+        self,
+        ref: str,
+        state: Mapping[str, Any],
+        *,
+        expected: str | None,
+        message: str,
+        author: tuple[str, str],
+        time: float | None = None,
+    ) -> str:
+        """Commit ``state`` as ``state.json`` on ``ref`` if it is still at ``expected``."""
+        payload = json.dumps(state, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+        return self._commit_to(
+            validate_full_ref(ref),
+            changes={STATE_FILE: payload.encode("utf-8")},
+            parent=expected,
+            message=message,
+            author=author,
+            when=time,
+        )
+
+    def state_log(self, ref: str) -> list[tuple[CommitInfo, dict[str, Any]]]:
+        """Every commit of ``ref`` with its state, newest first (one batch read)."""
+        commits = self.log(validate_full_ref(ref))
+        blobs = self._git.cat_file_batch([f"{c.sha}:{STATE_FILE}" for c in commits])
+        return [
+            (info, _load_state(item[2] if item else None))
+            for info, item in zip(commits, blobs, strict=True)
+        ]
+
+
+def _load_state(raw: bytes | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    data = json.loads(raw)
+    return data if isinstance(data, dict) else {}
+
+
+def _parse_log(out: bytes) -> list[CommitInfo]:
+    fields = out.split(b"\0")
+    if len(fields) % _LOG_FIELDS == 1 and fields[-1] == b"":
+        fields.pop()
+    commits: list[CommitInfo] = []
+    for i in range(0, len(fields) - _LOG_FIELDS + 1, _LOG_FIELDS):
+        sha, parents, name, email, stamp, body = (
+            f.decode("utf-8", "replace") for f in fields[i : i + _LOG_FIELDS]
+        )
+        seconds = int(stamp or 0)
+        commits.append(
+            CommitInfo(
+                sha=sha.strip(),
+                parents=tuple(parents.split()),
+                author=name,
+                email=email,
+                time=iso_time(seconds),
+                message=body.rstrip("\n"),
+                timestamp=seconds,
+            )
+        )
+    return commits
