@@ -3,180 +3,318 @@
 ``Repository.open(path)`` finds the project by walking up from ``path``;
 ``Repository.init(path)`` creates one. Methods raise the typed errors of
 :mod:`jupyter_mlversion.core.errors`; they never print or prompt.
+
+The facade is split by concern into mixins (restore, names and registry,
+maintenance) so that each file stays readable; this file holds opening,
+tracking, status, snapshots and reading history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import ArtifactVersion, CellIO, FileEntry, Snapshot, Stage
-from .results import (
-    AliasEvent,
-    Diff,
-    GcReport,
-    ModelVersion,
-    RegisteredModel,
-    RegistryEvent,
-    RestoreResult,
-    SnapshotResult,
-    Status,
-    VerifyReport,
+from . import pointer
+from .config import DEFAULT_CONFIG, Config
+from .errors import (
+    MlversionError,
+    NameExistsError,
+    NotAProjectError,
+    ProjectExistsError,
+    ReferenceNotFoundError,
+    UnreadableFileError,
 )
+from .gitrefs import read_ref
+from .ignore import IgnoreRules
+from .index import Index
+from .lock import project_lock
+from .model import CellIO, FileEntry, Snapshot
+from .paths import META_DIR, to_relative
+from .repo_maintenance import MaintenanceMixin
+from .repo_names import NamesMixin
+from .repo_read import ReadMixin
+from .repo_restore import RestoreMixin
+from .repo_snapshot import SnapshotMixin
+from .results import Status
+from .worktree import current_ids, scan
 
-#: ``progress(done, total, label)``; total may be 0 when unknown.
-Progress = Callable[[int, int, str], None]
+if TYPE_CHECKING:
+    from .history import History
+    from .registry import Registry
+    from .store import ObjectStore
+
+HISTORY_DIR = "history.git"
+MAIN_REF = "refs/heads/main"
 
 
-class Repository:
+class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
     """A project: a folder holding ``.mlversion/``."""
 
-    root: Path
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.meta = self.root / META_DIR
 
     # -- opening ---------------------------------------------------------
     @classmethod
     def init(cls, path: str | Path) -> Repository:
         """Create a project in ``path``; ProjectExistsError if one is there."""
-        raise NotImplementedError
+        from .history import History
 
-    @classmethod
-    def open(cls, path: str | Path = ".") -> Repository:
-        """Open the project holding ``path`` (walking up); NotAProjectError if none."""
-        raise NotImplementedError
+        root = Path(path).resolve()
+        meta = root / META_DIR
+        if (meta / HISTORY_DIR).exists():
+            raise ProjectExistsError(f"{root} already holds a project ({META_DIR}/ exists)")
+        try:
+            meta.mkdir(parents=True, exist_ok=True)
+            (meta / "objects").mkdir(exist_ok=True)
+            (meta / "journal").mkdir(exist_ok=True)
+            (meta / "config.toml").write_text(DEFAULT_CONFIG, encoding="utf-8")
+            # Keep the user's own git (if any) away from our folder.
+            (meta / ".gitignore").write_text("*\n", encoding="utf-8")
+            (meta / "tracked.json").write_text("[]\n", encoding="utf-8")
+            History.init(meta / HISTORY_DIR)
+        except PermissionError as exc:
+            raise UnreadableFileError(f"cannot create a project in {root}: {exc.strerror}") from None
+        return cls(root)
 
     @classmethod
     def find_root(cls, path: str | Path) -> Path | None:
         """The project root holding ``path``, or None."""
-        raise NotImplementedError
+        here = Path(path).resolve()
+        if not here.is_dir():
+            here = here.parent
+        for folder in (here, *here.parents):
+            if (folder / META_DIR / HISTORY_DIR).is_dir():
+                return folder
+        return None
+
+    @classmethod
+    def open(cls, path: str | Path = ".") -> Repository:
+        """Open the project holding ``path`` (walking up); NotAProjectError if none."""
+        root = cls.find_root(path)
+        if root is None:
+            raise NotAProjectError(
+                f"no mlversion project at {Path(path).resolve()} or any folder above it; "
+                "run 'mlversion init' in the project's folder first"
+            )
+        return cls(root)
 
     def relpath(self, path: str | Path) -> str:
         """Project-relative POSIX path; PathOutsideProjectError when it escapes."""
-        raise NotImplementedError
+        return to_relative(self.root, path)
 
-    # -- snapshots -------------------------------------------------------
+    # -- parts, created on first use -------------------------------------
+    @cached_property
+    def config(self) -> Config:
+        return Config.load(self.meta)
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        from .store import ObjectStore
+
+        cfg = self.config
+        return ObjectStore(
+            self.meta / "objects",
+            avg_chunk=cfg.chunk_avg,
+            min_chunk=cfg.chunk_min,
+            max_chunk=cfg.chunk_max,
+        )
+
+    @cached_property
+    def history(self) -> History:
+        from .history import History
+
+        return History(self.meta / HISTORY_DIR)
+
+    @cached_property
+    def registry(self) -> Registry:
+        from .registry import Registry
+
+        return Registry(self.history)
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(self.meta / "index.sqlite")
+
+    @cached_property
+    def ignore(self) -> IgnoreRules:
+        return IgnoreRules(self.root)
+
+    def close(self) -> None:
+        if "index" in self.__dict__:
+            self.index.close()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def lock(self, what: str = "a snapshot") -> Any:
+        return project_lock(self.meta / "lock", what=what)
+
+    # -- tracked set -----------------------------------------------------
+    def tracked_specs(self) -> list[str]:
+        try:
+            data = json.loads((self.meta / "tracked.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        return [str(p) for p in data]
+
+    def _write_specs(self, specs: Iterable[str]) -> None:
+        path = self.meta / "tracked.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(sorted(set(specs)), indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+
     def track(self, paths: Iterable[str | Path]) -> list[str]:
         """Add paths (files or folders) to the tracked set used by the next snapshot."""
-        raise NotImplementedError
+        added = []
+        for path in paths:
+            rel = self.relpath(path)
+            if not (self.root / rel).exists():
+                raise UnreadableFileError(
+                    f"{path}: no such file or folder in the project; check the path and retry"
+                )
+            added.append(rel)
+        if added:
+            self._write_specs([*self.tracked_specs(), *added])
+        return added
 
     def untrack(self, paths: Iterable[str | Path]) -> list[str]:
-        raise NotImplementedError
+        """Stop tracking paths; the next snapshot no longer holds them (history keeps them)."""
+        specs = set(self.tracked_specs())
+        removed = []
+        for path in paths:
+            rel = self.relpath(path)
+            if rel not in specs:
+                covering = [s for s in specs if s == "." or rel.startswith(s + "/")]
+                hint = (
+                    f"; it is inside tracked folder '{covering[0]}': add it to .mlversionignore"
+                    if covering
+                    else "; 'mlversion status' lists what is tracked"
+                )
+                raise ReferenceNotFoundError(f"{rel} is not tracked{hint}")
+            specs.discard(rel)
+            removed.append(rel)
+        self._write_specs(specs)
+        return removed
 
-    def status(self, *, progress: Progress | None = None) -> Status:
-        raise NotImplementedError
+    # -- state -----------------------------------------------------------
+    def head(self) -> str | None:
+        """Id of the newest snapshot, or None in a project without one."""
+        return read_ref(self.meta / HISTORY_DIR, MAIN_REF)
 
-    def snapshot(
-        self,
-        paths: Iterable[str | Path] = (),
-        *,
-        message: str = "",
-        metrics: Mapping[str, float] | None = None,
-        params: Mapping[str, Any] | None = None,
-        tags: Sequence[str] = (),
-        environment: Mapping[str, Any] | None = None,
-        lineage: Sequence[CellIO] = (),
-        author: tuple[str, str] | None = None,
-        allow_empty: bool = False,
-        progress: Progress | None = None,
-    ) -> SnapshotResult:
-        """Snapshot the tracked set plus ``paths``; no commit when nothing changed."""
-        raise NotImplementedError
+    def head_state(self) -> tuple[str | None, dict[str, FileEntry]]:
+        """The newest snapshot and its files, from the (synchronised) index."""
+        head = self.head()
+        self.sync_index(head)
+        return head, self.index.head_files()
 
-    def log(
-        self, *, path: str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[Snapshot]:
-        """Snapshots newest first, optionally only those that changed ``path``."""
-        raise NotImplementedError
+    def sync_index(self, head: str | None = None) -> None:
+        """Bring ``index.sqlite`` up to date with history (rebuilding it if it was deleted)."""
+        head = self.head() if head is None else head
+        index = self.index
+        if index.head == head:
+            return
+        if head is None:
+            index.reset()
+            return
+        history = self.history
+        start = index.head
+        try:
+            commits = history.rev_list(since=start)
+        except ReferenceNotFoundError:  # the index describes another history: rebuild
+            index.reset()
+            start = None
+            commits = history.rev_list(since=None)
+        infos = {c.sha: c for c in history.log(head, limit=len(commits))}
+        for sha in commits:
+            info = infos[sha]
+            blobs = history.read_blobs(sha, [pointer.SNAPSHOT_JSON, pointer.MANIFEST_JSON])
+            meta = pointer.parse_metadata(blobs.get(pointer.SNAPSHOT_JSON))
+            state = pointer.parse_manifest(blobs.get(pointer.MANIFEST_JSON))
+            from .index import IndexedSnapshot
 
-    def count(self, *, path: str | None = None) -> int:
-        raise NotImplementedError
+            row = IndexedSnapshot(
+                seq=0,
+                id=sha,
+                parents=tuple(info.parents),
+                author=info.author,
+                email=info.email,
+                time=info.time,
+                message=info.message,
+                summary={"metrics": meta.get("metrics", {}), "params": meta.get("params", {})},
+            )
+            if not index.add_snapshot(row, state, index.head_files(), meta.get("lineage", [])):
+                # Another process indexed this range meanwhile; start over from its head.
+                return self.sync_index(head)
+        return None
 
-    def show(self, ref: str = "HEAD") -> tuple[Snapshot, list[FileEntry]]:
-        raise NotImplementedError
+    def status(self, *, progress: Any = None) -> Status:
+        """What changed in the tracked files since the newest snapshot."""
+        head, before = self.head_state()
+        found = scan(self.root, [*self.tracked_specs(), *before], self.ignore)
+        ids = current_ids(self.root, found.files, self.index, progress=_bytes_progress(progress))
+        now = {
+            rel: FileEntry(rel, oid, found.files[rel].st_size, self.config.kind_of(rel))
+            for rel, oid in ids.items()
+            if oid is not None
+        }
+        return Status(head, tuple(self.changes_between(before, now)), len(now))
 
-    def resolve(self, ref: str) -> str:
-        """Snapshot id a reference names (``HEAD~2``, tag, prefix, ``PATH@v3``...)."""
-        raise NotImplementedError
+    def ensure_can_tag(self, names: Sequence[str]) -> None:
+        from .history_names import validate_ref_name
 
-    def resolve_artifact(self, ref: str) -> ArtifactVersion:
-        """The artifact version ``PATH@vN`` / ``PATH@alias`` / ``PATH@snapshot`` names."""
-        raise NotImplementedError
+        existing = self.history.tags() if names else {}
+        for name in names:
+            validate_ref_name("tag", name)
+            if name in existing:
+                raise NameExistsError(
+                    f"tag '{name}' already names snapshot {existing[name][:10]}; "
+                    "tags never move: choose another name"
+                )
 
-    def read_bytes(self, entry: FileEntry, snapshot: str) -> Iterable[bytes]:
-        """Stream a stored file's bytes (verified)."""
-        raise NotImplementedError
+    def snapshot_model(self, sha: str, *, full: bool = True) -> Snapshot:
+        """Build the Snapshot value for commit ``sha``."""
+        self.sync_index()
+        row = self.index.snapshot(sha)
+        if row is None:
+            raise ReferenceNotFoundError(f"{sha} is not a snapshot of this project")
+        meta: Mapping[str, Any] = row.summary
+        if full:
+            blob = self.history.read_blobs(sha, [pointer.SNAPSHOT_JSON]).get(pointer.SNAPSHOT_JSON)
+            meta = pointer.parse_metadata(blob)
+        return Snapshot(
+            id=row.id,
+            parents=row.parents,
+            author=row.author,
+            email=row.email,
+            time=row.time,
+            message=row.message,
+            metrics=dict(meta.get("metrics", {})),
+            params=dict(meta.get("params", {})),
+            environment=dict(meta.get("environment", {})) if full else {},
+            lineage=tuple(CellIO.from_dict(c) for c in meta.get("lineage", [])) if full else (),
+            tracked=tuple(meta.get("tracked", ())) if full else (),
+            tags=tuple(self.tags_by_snapshot().get(row.id, ())),
+        )
 
-    # -- diff and restore ------------------------------------------------
-    def diff(self, old: str = "HEAD~1", new: str = "HEAD") -> Diff:
-        raise NotImplementedError
 
-    def restore(
-        self,
-        paths: Iterable[str | Path] = (),
-        *,
-        to: str = "HEAD",
-        dry_run: bool = False,
-        progress: Progress | None = None,
-    ) -> RestoreResult:
-        """Restore ``paths`` (all tracked files when empty) to their state at ``to``."""
-        raise NotImplementedError
+def _bytes_progress(progress: Any) -> Any:
+    if progress is None:
+        return None
+    done = [0]
 
-    def checkout(self, ref: str, *, dry_run: bool = False, progress: Progress | None = None) -> RestoreResult:
-        """Make the working tree match snapshot ``ref`` (files it lacks are deleted)."""
-        raise NotImplementedError
+    def step(n: int) -> None:
+        done[0] += n
+        progress(done[0], 0, "hashing")
 
-    def cell_inputs(self, cell_id: str, *, notebook: str | None = None) -> list[dict[str, Any]]:
-        """For each snapshot that ran ``cell_id``: the files it read with their versions."""
-        raise NotImplementedError
+    return step
 
-    def restore_cell_inputs(
-        self, cell_id: str, *, to: str, notebook: str | None = None, dry_run: bool = False
-    ) -> RestoreResult:
-        """Restore the files cell ``cell_id`` read to the versions it read at ``to``."""
-        raise NotImplementedError
 
-    # -- names -----------------------------------------------------------
-    def tag(self, name: str, ref: str = "HEAD", *, message: str = "") -> str:
-        raise NotImplementedError
-
-    def tags(self) -> dict[str, str]:
-        raise NotImplementedError
-
-    def delete_tag(self, name: str) -> None:
-        raise NotImplementedError
-
-    def versions(self, path: str) -> list[ArtifactVersion]:
-        raise NotImplementedError
-
-    def set_alias(self, path: str, name: str, version: str | int | None = None, *, message: str = "") -> ArtifactVersion:
-        raise NotImplementedError
-
-    def remove_alias(self, path: str, name: str) -> None:
-        raise NotImplementedError
-
-    def aliases(self, path: str | None = None) -> dict[str, dict[str, int]]:
-        """``{path: {alias: version}}``."""
-        raise NotImplementedError
-
-    def alias_history(self, path: str | None = None) -> list[AliasEvent]:
-        raise NotImplementedError
-
-    # -- model registry --------------------------------------------------
-    def register_model(self, name: str, ref: str, *, description: str = "") -> ModelVersion:
-        raise NotImplementedError
-
-    def promote_model(self, name: str, version: int, stage: Stage, *, reason: str = "") -> ModelVersion:
-        raise NotImplementedError
-
-    def registered_models(self) -> list[RegisteredModel]:
-        raise NotImplementedError
-
-    def registry_history(self, name: str | None = None) -> list[RegistryEvent]:
-        raise NotImplementedError
-
-    # -- maintenance -----------------------------------------------------
-    def verify(self, *, progress: Progress | None = None) -> VerifyReport:
-        raise NotImplementedError
-
-    def gc(self, *, dry_run: bool = True, progress: Progress | None = None) -> GcReport:
-        raise NotImplementedError
+__all__ = ["MlversionError", "Repository"]

@@ -1,0 +1,305 @@
+"""``index.sqlite``: a rebuildable cache of history for fast queries.
+
+It holds the stat cache (so unchanged files are never read again), one row per
+snapshot, the per-path changes of every snapshot (for "versions of this path"
+and "history of this path"), the state of the newest indexed snapshot, and the
+per-cell lineage. Deleting the file loses nothing: :meth:`Index.sync` rebuilds
+it from the git history.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import FileEntry
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS stat_cache(
+    path TEXT PRIMARY KEY, ino INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+    id TEXT);
+CREATE TABLE IF NOT EXISTS snapshots(
+    seq INTEGER PRIMARY KEY, id TEXT UNIQUE, parents TEXT, author TEXT, email TEXT,
+    time TEXT, message TEXT, summary TEXT);
+CREATE TABLE IF NOT EXISTS changes(
+    seq INTEGER, path TEXT, id TEXT, size INTEGER, kind TEXT, PRIMARY KEY(seq, path));
+CREATE INDEX IF NOT EXISTS changes_path ON changes(path, seq);
+CREATE INDEX IF NOT EXISTS changes_id ON changes(id);
+CREATE TABLE IF NOT EXISTS head_files(path TEXT PRIMARY KEY, id TEXT, size INTEGER, kind TEXT);
+CREATE TABLE IF NOT EXISTS lineage(
+    seq INTEGER, cell_id TEXT, notebook TEXT, execution_count INTEGER, role TEXT,
+    path TEXT, id TEXT, changed_since INTEGER);
+CREATE INDEX IF NOT EXISTS lineage_cell ON lineage(cell_id, seq);
+"""
+
+
+@dataclass(frozen=True)
+class StatKey:
+    """The parts of ``os.stat`` that change whenever a file's content may have changed."""
+
+    ino: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+
+@dataclass(frozen=True)
+class IndexedSnapshot:
+    """A row of the snapshots table."""
+
+    seq: int
+    id: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    time: str
+    message: str
+    summary: dict[str, Any]
+
+
+class Index:
+    """Typed access to ``index.sqlite``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        if self.get_meta("schema") not in (None, SCHEMA_VERSION):
+            self.reset()
+        self.set_meta("schema", SCHEMA_VERSION)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def reset(self) -> None:
+        """Forget everything derived from history (the stat cache stays valid)."""
+        with self.transaction() as db:
+            for table in ("snapshots", "changes", "head_files", "lineage"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            db.execute("DELETE FROM meta WHERE key='head'")
+
+    # -- meta ------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- stat cache ------------------------------------------------------
+    def stat_cache(self) -> dict[str, tuple[StatKey, str]]:
+        rows = self._db.execute("SELECT path, ino, size, mtime_ns, ctime_ns, id FROM stat_cache")
+        return {r[0]: (StatKey(r[1], r[2], r[3], r[4]), r[5]) for r in rows}
+
+    def cached_id(self, path: str, key: StatKey) -> str | None:
+        row = self._db.execute(
+            "SELECT id FROM stat_cache WHERE path=? AND ino=? AND size=? AND mtime_ns=? "
+            "AND ctime_ns=?",
+            (path, key.ino, key.size, key.mtime_ns, key.ctime_ns),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def remember(self, entries: Iterable[tuple[str, StatKey, str]]) -> None:
+        rows = [(p, k.ino, k.size, k.mtime_ns, k.ctime_ns, i) for p, k, i in entries]
+        if rows:
+            with self.transaction() as db:
+                db.executemany("INSERT OR REPLACE INTO stat_cache VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    # -- snapshots -------------------------------------------------------
+    @property
+    def head(self) -> str | None:
+        return self.get_meta("head")
+
+    def head_files(self) -> dict[str, FileEntry]:
+        rows = self._db.execute("SELECT path, id, size, kind FROM head_files")
+        return {r[0]: FileEntry(r[0], r[1], r[2], r[3]) for r in rows}
+
+    def add_snapshot(
+        self,
+        snap: IndexedSnapshot,
+        state: Mapping[str, FileEntry],
+        previous: Mapping[str, FileEntry],
+        lineage: Iterable[dict[str, Any]],
+    ) -> bool:
+        """Append one snapshot (its full state and the state before it).
+
+        Returns False, changing nothing, when another process indexed past the
+        expected parent meanwhile (the caller re-reads and continues).
+        """
+        expected = snap.parents[0] if snap.parents else None
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key='head'").fetchone()
+            if (row[0] if row else None) != expected:
+                return False
+            cur = db.execute(
+                "INSERT INTO snapshots(id, parents, author, email, time, message, summary) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    snap.id,
+                    " ".join(snap.parents),
+                    snap.author,
+                    snap.email,
+                    snap.time,
+                    snap.message,
+                    json.dumps(snap.summary, sort_keys=True),
+                ),
+            )
+            seq = cur.lastrowid
+            rows: list[tuple[Any, ...]] = []
+            for path, entry in state.items():
+                old = previous.get(path)
+                if old is None or old.id != entry.id or old.kind != entry.kind:
+                    rows.append((seq, path, entry.id, entry.size, entry.kind))
+            rows.extend((seq, p, None, 0, e.kind) for p, e in previous.items() if p not in state)
+            db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany(
+                "INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        seq,
+                        cell["cell_id"],
+                        cell.get("notebook"),
+                        cell.get("execution_count"),
+                        role,
+                        io["path"],
+                        io.get("id"),
+                        int(bool(io.get("changed_since"))),
+                    )
+                    for cell in lineage
+                    for role in ("reads", "writes")
+                    for io in cell.get(role, ())
+                ],
+            )
+            db.execute("DELETE FROM head_files")
+            db.executemany(
+                "INSERT INTO head_files VALUES (?, ?, ?, ?)",
+                [(e.path, e.id, e.size, e.kind) for e in state.values()],
+            )
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (snap.id,))
+        return True
+
+    def snapshots(
+        self, *, path: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[IndexedSnapshot]:
+        """Snapshots newest first; with ``path``, only those that changed it (or files below it)."""
+        sql = "SELECT seq, id, parents, author, email, time, message, summary FROM snapshots"
+        args: list[Any] = []
+        if path is not None:
+            sql += (
+                " WHERE seq IN (SELECT seq FROM changes WHERE path=? "
+                "OR (path >= ? AND path < ?))"
+            )
+            args += [path, path + "/", path + "0"]
+        sql += " ORDER BY seq DESC LIMIT ? OFFSET ?"
+        args += [-1 if limit is None else limit, offset]
+        return [_row_to_snapshot(r) for r in self._db.execute(sql, args)]
+
+    def count(self, *, path: str | None = None) -> int:
+        if path is None:
+            return int(self._db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0])
+        row = self._db.execute(
+            "SELECT COUNT(DISTINCT seq) FROM changes WHERE path=? OR (path >= ? AND path < ?)",
+            (path, path + "/", path + "0"),
+        ).fetchone()
+        return int(row[0])
+
+    def snapshot(self, snapshot_id: str) -> IndexedSnapshot | None:
+        row = self._db.execute(
+            "SELECT seq, id, parents, author, email, time, message, summary FROM snapshots "
+            "WHERE id=?",
+            (snapshot_id,),
+        ).fetchone()
+        return None if row is None else _row_to_snapshot(row)
+
+    def prefix_matches(self, prefix: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT id FROM snapshots WHERE id >= ? AND id < ? LIMIT 3", (prefix, prefix + "g")
+        )
+        return [r[0] for r in rows]
+
+    def path_history(self, path: str) -> list[tuple[str, str | None, int, str, str]]:
+        """``(snapshot id, file id or None if removed, size, kind, time)`` oldest first."""
+        rows = self._db.execute(
+            "SELECT s.id, c.id, c.size, c.kind, s.time FROM changes c "
+            "JOIN snapshots s ON s.seq=c.seq WHERE c.path=? ORDER BY c.seq",
+            (path,),
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` that some snapshot holds (at any path)."""
+        wanted = list(set(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT DISTINCT id FROM changes WHERE id IN ({marks})"  # noqa: S608
+            found.update(r[0] for r in self._db.execute(sql, part))
+        return found
+
+    def all_ids(self, *, exclude_kind: str = "notebook") -> set[str]:
+        rows = self._db.execute(
+            "SELECT DISTINCT id FROM changes WHERE id IS NOT NULL AND kind != ?", (exclude_kind,)
+        )
+        return {r[0] for r in rows}
+
+    def lineage_of(self, cell_id: str, notebook: str | None = None) -> list[dict[str, Any]]:
+        """Rows of lineage for ``cell_id`` with their snapshot, newest snapshot first."""
+        sql = (
+            "SELECT s.id, s.time, s.message, l.notebook, l.execution_count, l.role, l.path, "
+            "l.id, l.changed_since FROM lineage l JOIN snapshots s ON s.seq=l.seq "
+            "WHERE l.cell_id=?"
+        )
+        args: list[Any] = [cell_id]
+        if notebook is not None:
+            sql += " AND l.notebook=?"
+            args.append(notebook)
+        sql += " ORDER BY l.seq DESC, l.role, l.path"
+        keys = ("snapshot", "time", "message", "notebook", "execution_count", "role", "path", "id")
+        result = []
+        for row in self._db.execute(sql, args):
+            item = dict(zip(keys, row[:8], strict=True))
+            item["changed_since"] = bool(row[8])
+            result.append(item)
+        return result
+
+    def cells(self, notebook: str | None = None) -> list[str]:
+        sql = "SELECT DISTINCT cell_id FROM lineage"
+        args: list[Any] = []
+        if notebook is not None:
+            sql += " WHERE notebook=?"
+            args.append(notebook)
+        return [r[0] for r in self._db.execute(sql, args)]
+
+
+def _row_to_snapshot(row: tuple[Any, ...]) -> IndexedSnapshot:
+    return IndexedSnapshot(
+        seq=row[0],
+        id=row[1],
+        parents=tuple(p for p in str(row[2]).split(" ") if p),
+        author=row[3],
+        email=row[4],
+        time=row[5],
+        message=row[6],
+        summary=json.loads(row[7]) if row[7] else {},
+    )

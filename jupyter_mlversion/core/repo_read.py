@@ -1,0 +1,195 @@
+"""Reading history: log, show, references, versions and diffs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from . import pointer
+from .errors import ReferenceNotFoundError
+from .model import ArtifactVersion, FileEntry, Snapshot, ValueDelta
+from .refs import ArtifactRef, split_artifact_ref
+from .results import Diff
+
+if TYPE_CHECKING:
+    from .repository import Repository
+
+_HEAD_N = re.compile(r"^HEAD(~\d+|\^+)?$")
+
+
+class ReadMixin:
+    """Everything that reads snapshots without changing the project."""
+
+    def log(
+        self: Repository, *, path: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Snapshot]:
+        """Snapshots newest first, optionally only those that changed ``path``."""
+        self.sync_index()
+        rel = None if path is None else self.relpath(path)
+        tags = self.tags_by_snapshot()
+        rows = self.index.snapshots(path=rel, limit=limit, offset=offset)
+        return [
+            Snapshot(
+                id=r.id,
+                parents=r.parents,
+                author=r.author,
+                email=r.email,
+                time=r.time,
+                message=r.message,
+                metrics=dict(r.summary.get("metrics", {})),
+                params=dict(r.summary.get("params", {})),
+                tags=tuple(tags.get(r.id, ())),
+            )
+            for r in rows
+        ]
+
+    def count(self: Repository, *, path: str | None = None) -> int:
+        self.sync_index()
+        return self.index.count(path=None if path is None else self.relpath(path))
+
+    def show(self: Repository, ref: str = "HEAD") -> tuple[Snapshot, list[FileEntry]]:
+        """A snapshot's metadata and its files."""
+        sha = self.resolve(ref)
+        return self.snapshot_model(sha), sorted(self.files_at(sha).values(), key=_by_path)
+
+    def files_at(self: Repository, sha: str) -> dict[str, FileEntry]:
+        """Every file of snapshot ``sha``."""
+        data = self.history.read_blobs(sha, [pointer.MANIFEST_JSON]).get(pointer.MANIFEST_JSON)
+        return pointer.parse_manifest(data)
+
+    def resolve(self: Repository, ref: str) -> str:
+        """Snapshot id a reference names (``HEAD~2``, tag, prefix, ``PATH@v3``...)."""
+        ref = ref.strip()
+        artifact = split_artifact_ref(ref)
+        if artifact is not None:
+            return self.resolve_artifact(ref).snapshot
+        if self.head() is None:
+            raise ReferenceNotFoundError(
+                f"'{ref}' names nothing: this project has no snapshot yet; "
+                "take one with 'mlversion snapshot PATH...'"
+            )
+        sha = self.history.rev_parse(ref)
+        if sha is None:
+            hint = "'mlversion log' lists snapshots and 'mlversion tag' lists tags"
+            if _HEAD_N.match(ref):
+                hint = f"the history has {self.count()} snapshot(s)"
+            raise ReferenceNotFoundError(f"unknown reference '{ref}'; {hint}")
+        return sha
+
+    def resolve_artifact(self: Repository, ref: str) -> ArtifactVersion:
+        """The artifact version ``PATH@vN`` / ``PATH@alias`` / ``PATH@snapshot`` names."""
+        parsed = split_artifact_ref(ref)
+        if parsed is None:
+            raise ReferenceNotFoundError(
+                f"'{ref}' is not an artifact reference; write PATH@v2, PATH@best or PATH@HEAD"
+            )
+        return self._artifact(parsed)
+
+    def _artifact(self: Repository, parsed: ArtifactRef) -> ArtifactVersion:
+        rel = self.relpath(parsed.path)
+        versions = self.versions(rel)
+        number = parsed.version
+        if number is None:
+            number = self.aliases(rel).get(rel, {}).get(parsed.selector)
+        if number is not None:
+            if number >= len(versions):
+                raise ReferenceNotFoundError(
+                    f"no version 'v{number}' of {rel} (it has v0..v{len(versions) - 1}); "
+                    f"try 'mlversion versions {rel}'"
+                )
+            return versions[number]
+        # Otherwise the selector is a snapshot reference: the version the path had there.
+        try:
+            sha = self.resolve(parsed.selector)
+        except ReferenceNotFoundError:
+            raise ReferenceNotFoundError(
+                f"'{parsed.selector}' is neither a version (v0..v{len(versions) - 1}), an alias "
+                f"of {rel}, nor a snapshot; try 'mlversion versions {rel}'"
+            ) from None
+        entry = self.files_at(sha).get(rel)
+        if entry is None:
+            raise ReferenceNotFoundError(f"{rel} is not in snapshot {sha[:10]}")
+        for version in versions:
+            if version.id == entry.id:
+                return version
+        raise ReferenceNotFoundError(f"{rel} at {sha[:10]} has no recorded version")
+
+    def versions(self: Repository, path: str) -> list[ArtifactVersion]:
+        """``v0..vN`` of a path: each distinct content, in order of first appearance."""
+        self.sync_index()
+        rel = self.relpath(path)
+        rows = self.index.path_history(rel)
+        if not rows:
+            raise ReferenceNotFoundError(
+                f"{rel} is in no snapshot; snapshot it first with 'mlversion snapshot {rel}'"
+            )
+        aliases = self.aliases(rel).get(rel, {})
+        by_version: dict[int, list[str]] = {}
+        for name, number in aliases.items():
+            by_version.setdefault(number, []).append(name)
+        seen: dict[str, int] = {}
+        out: list[ArtifactVersion] = []
+        for snapshot, oid, size, kind, when in rows:
+            if oid is None or oid in seen:
+                continue
+            seen[oid] = len(out)
+            number = len(out)
+            out.append(
+                ArtifactVersion(
+                    rel, number, oid, size, kind, snapshot, when,
+                    tuple(sorted(by_version.get(number, ()))),
+                )
+            )  # fmt: skip
+        return out
+
+    def version_of(self: Repository, path: str, oid: str | None) -> int | None:
+        if oid is None:
+            return None
+        try:
+            versions = self.versions(path)
+        except ReferenceNotFoundError:
+            return None
+        return next((v.version for v in versions if v.id == oid), None)
+
+    def read_bytes(self: Repository, entry: FileEntry, snapshot: str) -> Iterator[bytes]:
+        """Stream a stored file's bytes (verified)."""
+        if entry.kind == "notebook":
+            data = self.history.read_blobs(snapshot, [entry.path]).get(entry.path)
+            if data is None:
+                raise ReferenceNotFoundError(f"{entry.path} is not in snapshot {snapshot[:10]}")
+            return iter((data,))
+        return self.store.iter_bytes(entry.id)
+
+    def diff(self: Repository, old: str = "HEAD~1", new: str = "HEAD") -> Diff:
+        """Files added, removed and modified, and metric and param deltas, from old to new."""
+        old_sha, new_sha = self.resolve(old), self.resolve(new)
+        before, after = self.files_at(old_sha), self.files_at(new_sha)
+        changes = []
+        for change in self.changes_between(before, after):
+            changes.append(
+                type(change)(
+                    change.path,
+                    change.status,
+                    change.old,
+                    change.new,
+                    self.version_of(change.path, change.old.id if change.old else None),
+                    self.version_of(change.path, change.new.id if change.new else None),
+                )
+            )
+        a, b = self.snapshot_model(old_sha), self.snapshot_model(new_sha)
+        return Diff(
+            old_sha,
+            new_sha,
+            tuple(changes),
+            _deltas(a.metrics, b.metrics),
+            _deltas(a.params, b.params),
+        )
+
+
+def _deltas(old: dict[str, object], new: dict[str, object]) -> tuple[ValueDelta, ...]:
+    return tuple(ValueDelta(k, old.get(k), new.get(k)) for k in sorted(set(old) | set(new)))
+
+
+def _by_path(entry: FileEntry) -> str:
+    return entry.path

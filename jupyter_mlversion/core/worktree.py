@@ -1,0 +1,163 @@
+"""The working tree: which files the tracked set names, and their ids now."""
+
+from __future__ import annotations
+
+import os
+import stat as stat_mod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import blake3
+
+from .errors import UnreadableFileError
+from .ignore import IgnoreRules
+from .index import Index, StatKey
+from .paths import META_DIR
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return StatKey(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Files the tracked set names now, with their stats; and what was skipped and why."""
+
+    files: dict[str, os.stat_result]
+    skipped: tuple[str, ...]
+
+
+def scan(root: Path, specs: Iterable[str], ignore: IgnoreRules) -> Scan:
+    """Expand tracked specs (files and folders) into the regular files under them."""
+    files: dict[str, os.stat_result] = {}
+    skipped: list[str] = []
+    real_root = str(root.resolve())
+    for spec in sorted(set(specs)):
+        base = root if spec == "." else root / spec
+        try:
+            st = base.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            skipped.append(f"{spec}: {exc.strerror}")
+            continue
+        if stat_mod.S_ISDIR(st.st_mode):
+            _walk(root, base, "" if spec == "." else spec, ignore, files, skipped, real_root)
+        else:
+            _add(root, spec, st, files, skipped, real_root)
+    return Scan(files, tuple(skipped))
+
+
+def _walk(
+    root: Path,
+    folder: Path,
+    rel: str,
+    ignore: IgnoreRules,
+    files: dict[str, os.stat_result],
+    skipped: list[str],
+    real_root: str,
+) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        skipped.append(f"{rel or '.'}: {exc.strerror}")
+        return
+    for entry in entries:
+        child = f"{rel}/{entry.name}" if rel else entry.name
+        if entry.name == META_DIR and not rel:
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if ignore.ignored(child, is_dir=is_dir):
+            continue
+        if is_dir:
+            _walk(root, Path(entry.path), child, ignore, files, skipped, real_root)
+        else:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                skipped.append(f"{child}: {exc.strerror}")
+                continue
+            _add(root, child, st, files, skipped, real_root)
+
+
+def _add(
+    root: Path,
+    rel: str,
+    st: os.stat_result,
+    files: dict[str, os.stat_result],
+    skipped: list[str],
+    real_root: str,
+) -> None:
+    if stat_mod.S_ISLNK(st.st_mode):
+        target = os.path.realpath(root / rel)
+        if not (target == real_root or target.startswith(real_root + os.sep)):
+            skipped.append(f"{rel}: symlink pointing outside the project")
+            return
+        try:
+            st = os.stat(target)
+        except OSError:
+            skipped.append(f"{rel}: broken symlink")
+            return
+    if not stat_mod.S_ISREG(st.st_mode):
+        skipped.append(f"{rel}: not a regular file")
+        return
+    files[rel] = st
+
+
+def hash_file(path: Path, *, progress: Callable[[int], None] | None = None) -> str:
+    """BLAKE3 of a file's bytes, read in bounded blocks."""
+    hasher = blake3.blake3(max_threads=blake3.blake3.AUTO)
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(4 << 20):
+                hasher.update(block)
+                if progress:
+                    progress(len(block))
+    except FileNotFoundError:
+        raise UnreadableFileError(f"{path} vanished while it was being read") from None
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read {path}: {exc.strerror}") from None
+    return hasher.hexdigest()
+
+
+def current_ids(
+    root: Path,
+    files: dict[str, os.stat_result],
+    index: Index,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, str | None]:
+    """Id of each file now: from the stat cache when its stat is unchanged, else hashed."""
+    cache = index.stat_cache()
+    result: dict[str, str | None] = {}
+    fresh: list[tuple[str, StatKey, str]] = []
+    for rel, st in files.items():
+        key = stat_key(st)
+        cached = cache.get(rel)
+        if cached is not None and cached[0] == key:
+            result[rel] = cached[1]
+            continue
+        try:
+            oid = hash_file(root / rel, progress=progress)
+        except UnreadableFileError:
+            result[rel] = None
+            continue
+        result[rel] = oid
+        fresh.append((rel, key, oid))
+    index.remember(fresh)
+    return result
+
+
+def cumulative(step: Callable[[int], None]) -> Callable[[int], None]:
+    """Turn per-block byte counts into a running total for ``step``."""
+    done = [0]
+
+    def inner(n: int) -> None:
+        done[0] += n
+        step(done[0])
+
+    return inner
