@@ -1,20 +1,34 @@
-"""Wire the extension into the server: settings, job runner and the route table."""
+"""Wire the extension into a running server: configuration, thread pools, the route table."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.utils import url_path_join
 
-from .handlers import PingHandler
+from .config import MlversionServer
+from .jobs import JobManager
+from .routes import route_table
+from .state import SETTINGS_KEY, ExtensionState
 
-SETTINGS_KEY = "mlversion"
 
-
-def setup_extension(server_app: Any) -> None:
-    """Add the handlers to the server's web application."""
+def setup_extension(server_app: Any) -> ExtensionState:
+    """Register the handlers and the shared state on ``server_app.web_app``."""
     web_app = server_app.web_app
-    base_url = web_app.settings["base_url"]
-    api = url_path_join(base_url, "mlversion", "api")
-    web_app.add_handlers(".*$", [(url_path_join(api, "ping"), PingHandler)])
-    server_app.log.info("jupyter_mlversion: REST API at %s", api)
+    config = MlversionServer(parent=server_app)
+    api_url = url_path_join(web_app.settings["base_url"], "mlversion", "api")
+    state = ExtensionState(
+        config=config,
+        root=Path(server_app.root_dir).expanduser().resolve(),
+        api_url=api_url,
+        jobs=JobManager(max_workers=config.max_workers, keep=config.job_history),
+        reads=ThreadPoolExecutor(
+            max_workers=config.read_workers, thread_name_prefix="mlversion-read"
+        ),
+    )
+    web_app.settings[SETTINGS_KEY] = state
+    web_app.add_handlers(".*$", route_table(api_url))
+    server_app.log.info("jupyter_mlversion: REST API at %s (root %s)", api_url, state.root)
+    return state

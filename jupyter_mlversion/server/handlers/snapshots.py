@@ -1,0 +1,95 @@
+"""Snapshots: create (as a job), list with paging and a file filter, show one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ..paths import check_ref
+from .base import MlversionHandler, Project
+
+
+class SnapshotsHandler(MlversionHandler):
+    """``GET``: a page of snapshots, newest first; ``POST``: take a snapshot."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        limit = self.int_arg("limit", 50, 1, self.state.config.max_page_size)
+        offset = self.int_arg("offset", 0, 0)
+        file_arg = self.arg("file")
+
+        def work(project: Project) -> dict[str, Any]:
+            repo = project.repo
+            file = project.file(file_arg) if file_arg else None
+            items = repo.log(path=file, limit=limit, offset=offset)
+            return {
+                "items": [s.to_dict(with_lineage=False) for s in items],
+                "total": repo.count(path=file),
+                "offset": offset,
+                "limit": limit,
+                "file": file,
+            }
+
+        self.finish(await self.run(work))
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.body("SnapshotRequest")
+        cfg = self.state.config
+        include_notebook = body.get("include_notebook", cfg.include_notebook)
+        patterns = list(cfg.track_patterns)
+
+        def work(project: Project, progress: Any) -> dict[str, Any]:
+            paths = [project.file(p, "paths") for p in body.get("paths", [])]
+            if include_notebook and project.notebook:
+                paths.append(project.notebook)
+            paths.extend(_expand(project.repo.root, patterns))
+            result = project.repo.snapshot(
+                sorted(set(paths)),
+                message=body.get("message", ""),
+                metrics=body.get("metrics"),
+                params=body.get("params"),
+                tags=body.get("tags", ()),
+                allow_empty=body.get("allow_empty", False),
+                progress=progress,
+            )
+            return result.to_dict()
+
+        await self.start_job("snapshot", work)
+
+
+class SnapshotHandler(MlversionHandler):
+    """One snapshot with its files."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, ref: str) -> None:
+        check_ref(ref, "snapshot")
+        lineage = self.bool_arg("lineage", True)
+
+        def work(project: Project) -> dict[str, Any]:
+            snapshot, files = project.repo.show(ref)
+            return {
+                "snapshot": snapshot.to_dict(with_lineage=lineage),
+                "files": [f.to_dict() for f in files],
+            }
+
+        self.finish(await self.run(work))
+
+
+def _expand(root: Path, patterns: list[str]) -> list[str]:
+    """Project files matching the configured glob patterns (MlversionServer.track_patterns)."""
+    found: set[str] = set()
+    base = root.resolve()
+    for pattern in patterns:
+        for match in root.glob(pattern):
+            rel = match.relative_to(root)
+            inside = match.resolve().is_relative_to(base)
+            if inside and match.is_file() and ".mlversion" not in rel.parts:
+                found.add(rel.as_posix())
+    return sorted(found)
