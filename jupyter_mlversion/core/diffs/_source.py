@@ -51,9 +51,9 @@ def iter_chunks(source: Source, name: str) -> Iterator[bytes]:
         while chunk := read(_CHUNK):
             yield bytes(chunk)
         return
-    for chunk in source:  # type: ignore[union-attr]
-        if chunk:
-            yield bytes(chunk)
+    for piece in source:  # type: ignore[union-attr]
+        if piece:
+            yield bytes(piece)
 
 
 def read_all(source: Source, name: str) -> bytes:

@@ -148,7 +148,7 @@ def diff_notebooks_fast(
 
 
 def _strip_outputs(nb: Notebook) -> Notebook:
-    blank = {"outputs": [], "execution_count": None}
+    blank: dict[str, Any] = {"outputs": [], "execution_count": None}
     cells = [
         {**cell, **blank} if cell.get("cell_type") == "code" else cell
         for cell in nb.get("cells", [])
@@ -183,8 +183,9 @@ def _flatten(value: Any, out: list[str]) -> None:
 
 def _diff_cells(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Cell-list diff in nbdime's format: identical cells by hash, nbdime on what lies between."""
-    matcher = SequenceMatcher(None, [_cell_hash(c) for c in old], [_cell_hash(c) for c in new])
-    matcher.autojunk = False
+    # No autojunk: frequent cells (empty ones) must still match, or they fall to nbdime.
+    hashes_old, hashes_new = [_cell_hash(c) for c in old], [_cell_hash(c) for c in new]
+    matcher = SequenceMatcher(None, hashes_old, hashes_new, autojunk=False)
     out: list[dict[str, Any]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
