@@ -1,0 +1,245 @@
+"""Per-kernel state: the project, the notebook, per-cell capture and pending metrics."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import NotAProjectError, PathOutsideProjectError
+from ..core.repository import Repository
+from ..core.results import SnapshotResult
+from . import capture, readers
+from .environment import environment
+from .frontend import SaveChannel
+from .journal import IdCache, Journal, files_of, to_lineage
+from .messages import is_vague, suggest
+from .scope import Scope
+
+SAVE_TIMEOUT = float(os.environ.get("MLVERSION_SAVE_TIMEOUT", "2"))
+
+
+@dataclass
+class CommitOutcome:
+    """A snapshot result plus what the kernel adds: save note, warnings, suggestion."""
+
+    result: SnapshotResult
+    notebook: str | None
+    saved_by_frontend: bool
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    suggested_message: str | None = None
+
+
+class KernelSession:
+    """Everything the magic, the API and the widget share inside one kernel."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.notebook_override: str | None = None
+        self.metrics: dict[str, float] = {}
+        self.params: dict[str, Any] = {}
+        self.current_cell_id: str | None = None
+        self.ids = IdCache()
+        self.repo: Repository | None = None
+        self.recorder: capture.Recorder | None = None
+        self.journal: Journal | None = None
+        self.frontend = SaveChannel(shell)
+        capture.install_hook()
+        readers.install()
+        self.attach()
+
+    # -- project -----------------------------------------------------------
+    def attach(self) -> None:
+        """Find the project of the notebook (or the working folder) and start capture."""
+        notebook = self.notebook_path()
+        start = os.path.dirname(notebook) if notebook else os.getcwd()
+        root = Repository.find_root(start)
+        if root is None:
+            self.repo = self.recorder = self.journal = None
+            capture.set_current(None)
+            return
+        self.repo = Repository.open(root)
+        self.recorder = capture.Recorder(Scope(root))
+        self.journal = Journal(root, _kernel_name())
+        capture.set_current(self.recorder)
+
+    def require_repo(self) -> Repository:
+        if self.repo is None:
+            self.attach()
+        if self.repo is None:
+            raise NotAProjectError(
+                f"no .mlversion project in {os.getcwd()} or its parents; "
+                "run '%mlversion init' (or 'mlversion init') in the project folder"
+            )
+        return self.repo
+
+    def close(self) -> None:
+        capture.set_current(None)
+        readers.uninstall()
+        self.frontend.close()
+
+    # -- notebook ----------------------------------------------------------
+    def api_path(self) -> str | None:
+        """The notebook as the server names it (``JPY_SESSION_NAME``), if known."""
+        return self.notebook_override or os.environ.get("JPY_SESSION_NAME") or None
+
+    def notebook_path(self) -> str | None:
+        """Absolute path of this kernel's notebook, or None when nothing says which."""
+        candidates: list[str] = []
+        if self.notebook_override:
+            candidates.append(self.notebook_override)
+        session = os.environ.get("JPY_SESSION_NAME")
+        if session:
+            # Absolute when the server knew the folder; else relative to the server root,
+            # and the kernel runs in the notebook's folder.
+            candidates += [session, os.path.basename(session)]
+        vscode = self.shell.user_ns.get("__vsc_ipynb_file__")
+        if isinstance(vscode, str):
+            candidates.append(vscode)
+        for candidate in candidates:
+            full = os.path.abspath(candidate)
+            if os.path.isfile(full):
+                return full
+        return None
+
+    def notebook_rel(self) -> str | None:
+        path = self.notebook_path()
+        if path is None or self.repo is None:
+            return None
+        try:
+            return self.repo.relpath(path)
+        except PathOutsideProjectError:
+            return None
+
+    # -- per-cell hooks ----------------------------------------------------
+    def pre_run_cell(self, info: Any) -> None:
+        self.current_cell_id = getattr(info, "cell_id", None)
+        if self.recorder is not None:
+            self.recorder.start()
+
+    def post_run_cell(self, result: Any) -> None:
+        recorder, journal = self.recorder, self.journal
+        if recorder is None or journal is None or not recorder.active:
+            return
+        info = result.info
+        record = recorder.finish(
+            cell_id=getattr(info, "cell_id", None),
+            execution_count=result.execution_count,
+            source=info.raw_cell or "",
+        )
+        journal.append(record, self.notebook_rel())
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """The engine's own reads and writes are not the cell's."""
+        recorder = self.recorder
+        was = recorder.active if recorder else False
+        if recorder:
+            recorder.active = False
+        try:
+            yield
+        finally:
+            if recorder:
+                recorder.active = was
+
+    # -- commit ------------------------------------------------------------
+    def commit(
+        self,
+        message: str = "",
+        *,
+        metrics: Mapping[str, float] | None = None,
+        params: Mapping[str, Any] | None = None,
+        tags: Sequence[str] = (),
+        aliases: Sequence[tuple[str, str]] = (),
+        paths: Sequence[str] = (),
+    ) -> CommitOutcome:
+        """Save the notebook through the frontend, fold the journal, snapshot."""
+        repo = self.require_repo()
+        with self.paused():
+            notebook = self.notebook_path()
+            saved = self.frontend.save(notebook, self.api_path(), SAVE_TIMEOUT)
+            nb_rel = self.notebook_rel()
+            assert self.journal is not None and self.recorder is not None
+            lines = self.journal.fold(nb_rel)
+            scope = self.recorder.scope
+            lineage = to_lineage(lines, scope, self.ids, _cells_by_source(notebook))
+            files = files_of(lines, scope) + ([nb_rel] if nb_rel else []) + list(paths)
+            all_metrics = {**self.metrics, **dict(metrics or {})}
+            all_params = {**self.params, **dict(params or {})}
+            result = repo.snapshot(
+                files,
+                message=message,
+                metrics=all_metrics,
+                params=all_params,
+                tags=tags,
+                environment=environment(self._kernel_info()),
+                lineage=lineage,
+            )
+            outcome = CommitOutcome(result, nb_rel, saved.saved, notes=[saved.note])
+            if notebook is None:
+                outcome.notes[0] = (
+                    "no notebook in this snapshot: the kernel does not know its notebook; "
+                    "pass --notebook PATH"
+                )
+            outcome.warnings.extend(result.warnings)
+            outcome.suggested_message = result.suggested_message
+            if is_vague(message) and not result.suggested_message:
+                outcome.suggested_message = suggest(result.changes, all_metrics, str(repo.root))
+                outcome.warnings.append(f"the message {message!r} says nothing about this snapshot")
+            for path, name in aliases:
+                version = repo.set_alias(path, name, message=message)
+                outcome.notes.append(f"{version.path}@{name} -> {version.label}")
+            if result.created:
+                self.metrics.clear()
+                self.params.clear()
+                self.journal.retire_orphans()
+        return outcome
+
+    def _kernel_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"shell": type(self.shell).__name__}
+        try:
+            import IPython
+
+            info["ipython"] = IPython.__version__
+        except ImportError:
+            pass
+        kernel = getattr(self.shell, "kernel", None)
+        if kernel is not None:
+            info["implementation"] = getattr(kernel, "implementation", None)
+            info["implementation_version"] = getattr(kernel, "implementation_version", None)
+            info["name"] = os.environ.get("JPY_KERNEL_NAME") or "python3"
+        return info
+
+
+def _kernel_name() -> str:
+    """The journal's name: the kernel id from the connection file, else the process id."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        stem = Path(get_connection_file()).stem
+        return f"{stem.removeprefix('kernel-')}-{os.getpid()}"
+    except Exception:
+        return f"pid-{os.getpid()}"
+
+
+def _cells_by_source(notebook: str | None) -> dict[str, str]:
+    """Cell ids of the saved notebook keyed by source hash, for runners that send no id."""
+    if notebook is None:
+        return {}
+    try:
+        with open(notebook, encoding="utf-8") as src:
+            cells = json.load(src).get("cells", [])
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, str] = {}
+    for item in cells:
+        source = item.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        if item.get("id"):
+            found.setdefault(capture.source_hash(text), str(item["id"]))
+    return found
