@@ -71,7 +71,7 @@ def publish(tmp: Path, final: Path) -> bool:
         if final.exists():
             created = False
         else:
-            os.replace(tmp, final)
+            tmp.replace(final)
             return True
     else:
         created = True

@@ -74,7 +74,9 @@ def verify(
     return checked, sorted(corrupt)
 
 
-def gc(store: ObjectStore, keep_ids: set[str], *, dry_run: bool, temp_age: float) -> tuple[int, int]:
+def gc(
+    store: ObjectStore, keep_ids: set[str], *, dry_run: bool, temp_age: float
+) -> tuple[int, int]:
     """Remove unreachable loose objects, repack packs holding dead objects, drop stale temps."""
     store.packs.refresh()
     # A kept manifest that cannot be read must stop gc: its chunks would look unreachable.

@@ -178,7 +178,7 @@ class ObjectStore:
             return True
         if self._packs.locate(oid) is not None:
             return True
-        if os.path.exists(self._loose_path(oid)):
+        if self._loose_path(oid).exists():
             return True
         self._packs.refresh(cheap=True)
         return self._packs.locate(oid) is not None
@@ -205,8 +205,7 @@ class ObjectStore:
                 except FileNotFoundError:
                     pass  # removed by a concurrent gc; its objects were repacked or are loose
             try:
-                with open(self._loose_path(oid), "rb") as f:
-                    return f.read()
+                return self._loose_path(oid).read_bytes()
             except FileNotFoundError:
                 pass
             if attempt == 0:
@@ -281,7 +280,7 @@ class ObjectStore:
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
-            mode: int | None = os.stat(dest).st_mode & 0o7777
+            mode: int | None = dest.stat().st_mode & 0o7777
         except FileNotFoundError:
             mode = None
         tmp = temp_path(dest.parent, f"{dest.name}.")
@@ -303,7 +302,7 @@ class ObjectStore:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.replace(tmp, dest)
+            tmp.replace(dest)
             fsync_dir(dest.parent)
 
     def _name_corruption(self, oid: str) -> None:

@@ -56,9 +56,7 @@ def decode_index(data: bytes) -> dict[str, Location]:
     (count,) = _COUNT.unpack_from(body, len(_IDX_MAGIC))
     if len(body) != head + count * _ENTRY.size:
         raise ValueError("pack index length mismatch")
-    return {
-        raw.hex(): (offset, length) for raw, offset, length in _ENTRY.iter_unpack(body[head:])
-    }
+    return {raw.hex(): (offset, length) for raw, offset, length in _ENTRY.iter_unpack(body[head:])}
 
 
 class PackWriter:
@@ -153,15 +151,16 @@ class PackSet:
             self._where.setdefault(oid, stem)
 
     def refresh(self, *, cheap: bool = False) -> None:
-        """Pick up packs published or removed by others; ``cheap`` skips it if the folder is unchanged."""
+        """Pick up packs others published or removed; ``cheap``: only if the folder changed."""
         try:
-            st = os.stat(self._dir)
+            st = self._dir.stat()
         except FileNotFoundError:
             return
         if cheap and st.st_mtime_ns == self._dir_mtime:
             return
         self._dir_mtime = st.st_mtime_ns
-        stems = {n[:-4] for n in os.listdir(self._dir) if n.endswith(".idx") and n[0] != "."}
+        names = os.listdir(self._dir)
+        stems = {n[:-4] for n in names if n.endswith(".idx") and n[0] != "."}
         gone = set(self._packs) - stems
         for stem in gone:
             del self._packs[stem]
@@ -195,10 +194,8 @@ class PackSet:
                 self._close(next(iter(self._fds)))
             fd = os.open(self._dir / f"{stem}.pack", os.O_RDONLY | os.O_CLOEXEC)
             self._fds[stem] = fd
-        data = os.pread(fd, loc[1], loc[0])
-        if len(data) != loc[1]:
-            return data  # truncated pack: the caller's hash check reports it as corrupt
-        return data
+        # A truncated pack yields a short record, which the caller's checks report as corrupt.
+        return os.pread(fd, loc[1], loc[0])
 
     def stems(self) -> list[str]:
         """Names of the loaded packs."""

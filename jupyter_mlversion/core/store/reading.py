@@ -14,7 +14,7 @@ from ..errors import UnreadableFileError
 StatSig = tuple[int, int, int, int, int]
 
 
-class FileChanged(Exception):  # noqa: N818 - internal signal, never leaves the store
+class FileChanged(Exception):
     """The file's stat moved while it was read."""
 
 
@@ -26,10 +26,10 @@ def signature(st: os.stat_result) -> StatSig:
 def open_regular(path: Path) -> tuple[BinaryIO, StatSig]:
     """Open a regular file unbuffered; UnreadableFileError with the reason otherwise."""
     try:
-        before = os.stat(path)
+        before = path.stat()
         if not stat.S_ISREG(before.st_mode):
             raise UnreadableFileError(f"{path} is not a regular file; only files can be stored")
-        handle = open(path, "rb", buffering=0)  # noqa: SIM115 - returned to the caller
+        handle = path.open("rb", buffering=0)
     except FileNotFoundError as exc:
         raise UnreadableFileError(f"{path} does not exist (it may have just been removed)") from exc
     except PermissionError as exc:
@@ -50,7 +50,7 @@ def open_regular(path: Path) -> tuple[BinaryIO, StatSig]:
 def check_unchanged(path: Path, handle: BinaryIO, sig: StatSig) -> None:
     """Raise FileChanged if the open file or the name ``path`` moved since ``sig``."""
     try:
-        now_path = signature(os.stat(path))
+        now_path = signature(path.stat())
     except OSError as exc:
         raise FileChanged from exc
     if signature(os.fstat(handle.fileno())) != sig or now_path != sig:

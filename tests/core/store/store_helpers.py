@@ -34,7 +34,7 @@ def stored_bytes(root: Path) -> int:
 
 def temp_files(root: Path) -> list[Path]:
     """Temp files left anywhere under ``root``."""
-    return [p for p in root.rglob(".tmp-*")]
+    return list(root.rglob(".tmp-*"))
 
 
 def flip_byte(path: Path, offset: int) -> None:

@@ -23,7 +23,9 @@ def test_small_file_is_one_loose_blob_under_its_hash(store: ObjectStore, tmp_pat
     assert store.read_bytes(oid) == data
 
 
-def test_large_file_roundtrip_through_chunks_and_manifest(store: ObjectStore, tmp_path: Path) -> None:
+def test_large_file_roundtrip_through_chunks_and_manifest(
+    store: ObjectStore, tmp_path: Path
+) -> None:
     data = random_file(tmp_path / "big.bin", 3_000_000)
     seen: list[int] = []
     oid, size = store.put_file(tmp_path / "big.bin", progress=seen.append)
@@ -112,7 +114,9 @@ def test_batch_packs_many_small_objects_into_one_file(store: ObjectStore, tmp_pa
     files = [p for p in store.root.rglob("*") if p.is_file()]
     assert sorted(p.suffix for p in files) == [".idx", ".pack"]
     reader = ObjectStore(store.root)
-    assert [reader.read_bytes(i) for i in ids] == [f"file number {i}\n".encode() for i in range(300)]
+    assert [reader.read_bytes(i) for i in ids] == [
+        f"file number {i}\n".encode() for i in range(300)
+    ]
     assert not temp_files(store.root)
 
 
@@ -154,7 +158,9 @@ def test_missing_chunk_is_named(store: ObjectStore, make_store, tmp_path: Path) 
     assert not dest.exists() and not temp_files(tmp_path)
 
 
-def test_restore_keeps_permissions_and_replaces_atomically(store: ObjectStore, tmp_path: Path) -> None:
+def test_restore_keeps_permissions_and_replaces_atomically(
+    store: ObjectStore, tmp_path: Path
+) -> None:
     data = random_file(tmp_path / "v1.bin", 300_000)
     oid, _ = store.put_file(tmp_path / "v1.bin")
     dest = tmp_path / "work" / "model.bin"
