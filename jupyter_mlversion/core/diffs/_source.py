@@ -12,7 +12,9 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
+
+import blake3
 
 from ..errors import MlversionError, UnreadableFileError
 
@@ -51,7 +53,7 @@ def iter_chunks(source: Source, name: str) -> Iterator[bytes]:
         while chunk := read(_CHUNK):
             yield bytes(chunk)
         return
-    for piece in source:  # type: ignore[union-attr]
+    for piece in cast(Iterable[bytes], source):
         if piece:
             yield bytes(piece)
 
@@ -81,3 +83,12 @@ def local_path(source: Source, name: str) -> Iterator[Path]:
         yield Path(tmp)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def identify(source: Source, name: str) -> dict[str, int | str]:
+    """Size and BLAKE3 id of ``source``, streamed."""
+    hasher, size = blake3.blake3(), 0
+    for chunk in iter_chunks(source, name):
+        hasher.update(chunk)
+        size += len(chunk)
+    return {"size": size, "id": hasher.hexdigest()}
