@@ -28,7 +28,14 @@ dataset_patterns = ["*.csv", "*.tsv", "*.parquet", "*.feather", "*.arrow", "*.js
 size_warning = 10737418240
 """
 
-ALWAYS_IGNORED = (".mlversion", ".git", ".ipynb_checkpoints", "__pycache__", ".venv", "node_modules")
+ALWAYS_IGNORED = (
+    ".mlversion",
+    ".git",
+    ".ipynb_checkpoints",
+    "__pycache__",
+    ".venv",
+    "node_modules",
+)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def environment() -> dict[str, Any]:
     """Python, platform and installed packages (name -> version) of this process."""
     packages: dict[str, str] = {}
     for dist in metadata.distributions():
-        name = dist.metadata.get("Name")
+        name = dist.metadata["Name"]
         if name:
             packages[str(name).lower()] = str(dist.version)
     return {

@@ -206,8 +206,7 @@ class Index:
         args: list[Any] = []
         if path is not None:
             sql += (
-                " WHERE seq IN (SELECT seq FROM changes WHERE path=? "
-                "OR (path >= ? AND path < ?))"
+                " WHERE seq IN (SELECT seq FROM changes WHERE path=? OR (path >= ? AND path < ?))"
             )
             args += [path, path + "/", path + "0"]
         sql += " ORDER BY seq DESC LIMIT ? OFFSET ?"

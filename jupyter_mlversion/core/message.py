@@ -6,8 +6,27 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .model import Change
 
-VACUOUS = {"", "update", "updates", "updated", "change", "changes", "wip", "fix", "fixes", "misc",
-           "stuff", "commit", "save", "snapshot", "test", "tmp", "temp", ".", "..."}
+VACUOUS = {
+    "",
+    "update",
+    "updates",
+    "updated",
+    "change",
+    "changes",
+    "wip",
+    "fix",
+    "fixes",
+    "misc",
+    "stuff",
+    "commit",
+    "save",
+    "snapshot",
+    "test",
+    "tmp",
+    "temp",
+    ".",
+    "...",
+}
 
 
 def is_vacuous(message: str) -> bool:

@@ -118,7 +118,7 @@ class Change:
         return {
             "path": self.path,
             "status": self.status,
-            "kind": (self.new or self.old).kind if (self.new or self.old) else "file",
+            "kind": entry.kind if (entry := self.new or self.old) else "file",
             "old": self.old.to_dict() if self.old else None,
             "new": self.new.to_dict() if self.new else None,
             "old_version": self.old_version,
@@ -136,10 +136,9 @@ class ValueDelta:
 
     @property
     def delta(self) -> float | None:
-        numeric = (int, float)
-        if isinstance(self.old, numeric) and isinstance(self.new, numeric):
-            if not isinstance(self.old, bool) and not isinstance(self.new, bool):
-                return float(self.new) - float(self.old)
+        values = (self.old, self.new)
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return float(self.new) - float(self.old)
         return None
 
     def to_dict(self) -> dict[str, Any]:

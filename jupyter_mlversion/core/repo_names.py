@@ -1,5 +1,9 @@
 """Names on history: tags on snapshots, aliases on artifact versions, the model registry."""
 
+# The mixins annotate ``self`` as the Repository they are mixed into, so that each
+# body is checked against the whole facade; mypy flags that pattern itself ("misc").
+# mypy: disable-error-code="misc"
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -92,7 +96,7 @@ class NamesMixin:
     def register_model(
         self: Repository, name: str, ref: str, *, description: str = ""
     ) -> ModelVersion:
-        """Link an artifact version (``PATH@vN``, ``PATH@alias``, or a path's newest) to ``name``."""
+        """Link an artifact version (``PATH@vN``, ``PATH@alias``, a path's newest) to ``name``."""
         artifact = (
             self.resolve_artifact(ref)
             if split_artifact_ref(ref) is not None

@@ -78,7 +78,9 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
             (meta / "tracked.json").write_text("[]\n", encoding="utf-8")
             History.init(meta / HISTORY_DIR)
         except PermissionError as exc:
-            raise UnreadableFileError(f"cannot create a project in {root}: {exc.strerror}") from None
+            raise UnreadableFileError(
+                f"cannot create a project in {root}: {exc.strerror}"
+            ) from None
         return cls(root)
 
     @classmethod
@@ -252,8 +254,9 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
             )
             if not index.add_snapshot(row, state, index.head_files(), meta.get("lineage", [])):
                 # Another process indexed this range meanwhile; start over from its head.
-                return self.sync_index(head)
-        return None
+                self.sync_index(head)
+                return
+        return
 
     def status(self, *, progress: Any = None) -> Status:
         """What changed in the tracked files since the newest snapshot."""
@@ -265,7 +268,7 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
             for rel, oid in ids.items()
             if oid is not None
         }
-        return Status(head, tuple(self.changes_between(before, now)), len(now))
+        return Status(head, tuple(self.with_versions(self.changes_between(before, now))), len(now))
 
     def ensure_can_tag(self, names: Sequence[str]) -> None:
         from .history_names import validate_ref_name

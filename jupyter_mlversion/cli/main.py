@@ -1,0 +1,249 @@
+"""``mlversion``: the command line, a thin layer over :class:`Repository`.
+
+Each command parses, calls the facade once, and prints either JSON (``--json``)
+or a readable rendering. Engine errors become one line on stderr and exit 1;
+usage errors exit 2; a failed ``verify`` exits 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import MlversionError
+from ..core.refs import split_artifact_ref
+from ..core.repository import Repository
+from . import render
+from .parser import UsageError, build_parser
+
+Handler = Callable[[argparse.Namespace], Any]
+
+
+def _repo(args: argparse.Namespace) -> Repository:
+    return Repository.open(Path.cwd())
+
+
+def _pairs(items: Sequence[str], what: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--{what} wants KEY=VALUE, got '{item}'")
+        out[key.strip()] = _number(value.strip())
+    return out
+
+
+def _number(text: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            continue
+    return text
+
+
+def _metrics(items: Sequence[str]) -> dict[str, float]:
+    values = _pairs(items, "metric")
+    bad = [k for k, v in values.items() if not isinstance(v, int | float)]
+    if bad:
+        raise UsageError(f"metric '{bad[0]}' must be a number, got '{values[bad[0]]}'")
+    return {k: float(v) for k, v in values.items()}
+
+
+def _ref(repo: Repository, ref: str) -> str:
+    """Make the path part of ``PATH@x`` relative to the project, as typed from the cwd."""
+    parsed = split_artifact_ref(ref)
+    if parsed is None:
+        return ref
+    return f"{repo.relpath(Path.cwd() / parsed.path)}@{parsed.selector}"
+
+
+def _abs(paths: Sequence[str]) -> list[Path]:
+    return [Path.cwd() / p for p in paths]
+
+
+# -- commands ----------------------------------------------------------------
+def cmd_init(args: argparse.Namespace) -> Any:
+    repo = Repository.init(Path.cwd() / args.path)
+    return {"root": str(repo.root)}
+
+
+def cmd_snapshot(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        return repo.snapshot(
+            _abs(args.paths),
+            message=args.message,
+            metrics=_metrics(args.metric),
+            params=_pairs(args.param, "param"),
+            tags=args.tag,
+            progress=bar,
+        )
+
+
+def cmd_track(args: argparse.Namespace) -> Any:
+    return {"tracked": _repo(args).track(_abs(args.paths))}
+
+
+def cmd_untrack(args: argparse.Namespace) -> Any:
+    return {"untracked": _repo(args).untrack(_abs(args.paths))}
+
+
+def cmd_status(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        return repo.status(progress=bar)
+
+
+def cmd_log(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    path = repo.relpath(Path.cwd() / args.path) if args.path else None
+    snaps = repo.log(path=path, limit=args.limit, offset=args.offset)
+    return {
+        "total": repo.count(path=path),
+        "snapshots": [s.to_dict(with_lineage=False) for s in snaps],
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    snap, files = repo.show(_ref(repo, args.ref))
+    return {"snapshot": snap.to_dict(), "files": [f.to_dict() for f in files]}
+
+
+def cmd_diff(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    return repo.diff(_ref(repo, args.old), _ref(repo, args.new))
+
+
+def cmd_restore(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        if args.cell:
+            if args.paths:
+                raise UsageError("give either --cell or paths, not both")
+            notebook = str(Path.cwd() / args.notebook) if args.notebook else None
+            return repo.restore_cell_inputs(
+                args.cell, to=_ref(repo, args.to), notebook=notebook, dry_run=args.dry_run,
+                progress=bar,
+            )  # fmt: skip
+        return repo.restore(
+            _abs(args.paths), to=_ref(repo, args.to), dry_run=args.dry_run, progress=bar
+        )
+
+
+def cmd_checkout(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        return repo.checkout(_ref(repo, args.ref), dry_run=args.dry_run, progress=bar)
+
+
+def cmd_inputs(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    notebook = str(Path.cwd() / args.notebook) if args.notebook else None
+    return {"cell": args.cell, "snapshots": repo.cell_inputs(args.cell, notebook=notebook)}
+
+
+def cmd_tag(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    if args.delete:
+        if not args.name:
+            raise UsageError("tag --delete needs the tag's name")
+        repo.delete_tag(args.name)
+        return {"deleted": args.name}
+    if args.name:
+        sha = repo.tag(args.name, _ref(repo, args.ref), message=args.message)
+        return {"tag": args.name, "snapshot": sha}
+    return {"tags": repo.tags()}
+
+
+def cmd_versions(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    rel = repo.relpath(Path.cwd() / args.path)
+    return {"path": rel, "versions": [v.to_dict() for v in repo.versions(rel)]}
+
+
+def cmd_alias(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    rel = repo.relpath(Path.cwd() / args.path) if args.path else None
+    if args.history:
+        return {"events": [e.to_dict() for e in repo.alias_history(rel)]}
+    if rel is None or args.name is None:
+        if args.delete:
+            raise UsageError("alias --delete needs PATH and NAME")
+        return {"aliases": repo.aliases(rel)}
+    if args.delete:
+        repo.remove_alias(rel, args.name)
+        return {"deleted": f"{rel}@{args.name}"}
+    version = repo.set_alias(rel, args.name, args.version, message=args.message)
+    return {"alias": args.name, "version": version.to_dict()}
+
+
+def cmd_registry(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    if args.action == "register":
+        ref = _ref(repo, args.ref) if "@" in args.ref else repo.relpath(Path.cwd() / args.ref)
+        return {
+            "registered": repo.register_model(
+                args.name, ref, description=args.description
+            ).to_dict()
+        }
+    if args.action == "promote":
+        mv = repo.promote_model(args.name, args.version, args.stage, reason=args.reason)
+        return {"promoted": mv.to_dict()}
+    if args.action == "history":
+        return {"events": [e.to_dict() for e in repo.registry_history(args.name)]}
+    return {"models": [m.to_dict() for m in repo.registered_models()]}
+
+
+def cmd_verify(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        return repo.verify(progress=bar)
+
+
+def cmd_gc(args: argparse.Namespace) -> Any:
+    return _repo(args).gc(dry_run=not args.prune)
+
+
+COMMANDS: dict[str, Handler] = {
+    name[4:]: fn for name, fn in globals().items() if name.startswith("cmd_") and callable(fn)
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mlversion`` script; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.cwd:
+            os.chdir(args.cwd)
+        result = COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"mlversion: {exc}", file=sys.stderr)
+        return 2
+    except MlversionError as exc:
+        print(f"mlversion: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("mlversion: interrupted; nothing partial was kept", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"mlversion: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
+    data = result.to_dict() if hasattr(result, "to_dict") else result
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=2, sort_keys=True, default=str))
+    else:
+        render.human(args.command, data, args)
+    if args.command == "verify" and not data["ok"]:
+        return 3
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

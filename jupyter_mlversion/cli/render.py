@@ -1,0 +1,295 @@
+"""Human-readable output of the command line; rich is imported only when it draws."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+@contextmanager
+def progress(*, enabled: bool = True) -> Iterator[ProgressFn | None]:
+    """A progress callback drawing a bar on stderr when it is a terminal; else None."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total or None, description=label[-40:])
+
+        yield update
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TiB"
+
+
+def _version(v: int | None) -> str:
+    return "-" if v is None else f"v{v}"
+
+
+def _table(title: str | None, columns: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_edge=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    Console(soft_wrap=False).print(table)
+
+
+def _changes(changes: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    for c in changes:
+        old, new = c.get("old") or {}, c.get("new") or {}
+        rows.append(
+            [
+                c["status"],
+                c["path"],
+                c.get("kind", ""),
+                _size(old.get("size")) + " -> " + _size(new.get("size")),
+                _version(c.get("old_version")) + " -> " + _version(c.get("new_version")),
+            ]
+        )
+    return rows
+
+
+def human(command: str, data: dict[str, Any], args: argparse.Namespace) -> None:
+    """Print ``data`` (a command's JSON) for a person."""
+    fn = _RENDERERS.get(command)
+    if fn is None:
+        for key, value in data.items():
+            print(f"{key}: {value}")
+        return
+    fn(data, args)
+
+
+def _init(data: dict[str, Any], _: argparse.Namespace) -> None:
+    print(f"Created a project in {data['root']} (history in .mlversion/).")
+    print("Next: 'mlversion snapshot -m \"...\" PATH...' to version files.")
+
+
+def _snapshot(data: dict[str, Any], _: argparse.Namespace) -> None:
+    for warning in data["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    snap = data["snapshot"]
+    if snap is None:
+        print("Nothing changed since the last snapshot; no snapshot made.")
+        return
+    tags = f" [{', '.join(snap['tags'])}]" if snap["tags"] else ""
+    print(f"Snapshot {snap['short_id']}{tags}: {snap['message']}")
+    if data["changes"]:
+        _table(None, ["change", "path", "kind", "size", "version"], _changes(data["changes"]))
+
+
+def _status(data: dict[str, Any], _: argparse.Namespace) -> None:
+    head = data["head"][:10] if data["head"] else "none"
+    if data["clean"]:
+        print(f"Nothing changed since snapshot {head} ({data['tracked']} tracked files).")
+        return
+    print(f"Changes since snapshot {head}:")
+    _table(None, ["change", "path", "kind", "size", "version"], _changes(data["changes"]))
+
+
+def _log(data: dict[str, Any], _: argparse.Namespace) -> None:
+    rows = []
+    for s in data["snapshots"]:
+        metrics = ", ".join(f"{k}={v:.4g}" for k, v in list(s["metrics"].items())[:3])
+        rows.append(
+            [s["short_id"], s["time"], s["author"], s["message"], ", ".join(s["tags"]), metrics]
+        )
+    if not rows:
+        print("No snapshots yet.")
+        return
+    _table(
+        f"{data['total']} snapshot(s)", ["id", "time", "author", "message", "tags", "metrics"], rows
+    )
+
+
+def _show(data: dict[str, Any], _: argparse.Namespace) -> None:
+    s = data["snapshot"]
+    print(f"snapshot {s['id']}")
+    print(f"author   {s['author']} <{s['email']}>")
+    print(f"time     {s['time']}")
+    if s["tags"]:
+        print(f"tags     {', '.join(s['tags'])}")
+    print(f"\n    {s['message']}\n")
+    for name in ("metrics", "params"):
+        if s[name]:
+            print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in sorted(s[name].items())))
+    rows = [[f["path"], f["kind"], _size(f["size"]), f["id"][:12]] for f in data["files"]]
+    _table(None, ["path", "kind", "size", "id"], rows)
+
+
+def _diff(data: dict[str, Any], _: argparse.Namespace) -> None:
+    print(f"{data['old'][:10]} -> {data['new'][:10]}")
+    if data["files"]:
+        _table("files", ["change", "path", "kind", "size", "version"], _changes(data["files"]))
+    else:
+        print("No file differs.")
+    for name in ("metrics", "params"):
+        rows = [
+            [d["name"], str(d["old"]), str(d["new"]), _delta(d["delta"])] for d in data[name]
+        ]
+        if rows:
+            _table(name, ["name", "old", "new", "delta"], rows)
+
+
+def _delta(value: float | None) -> str:
+    return "" if value is None else f"{value:+.4g}"
+
+
+def _restore(data: dict[str, Any], _: argparse.Namespace) -> None:
+    changed = [i for i in data["items"] if i["action"] != "unchanged"]
+    verb = "Would change" if data["dry_run"] else "Changed"
+    if data.get("safety_snapshot"):
+        print(f"Unsaved work was kept first in snapshot {data['safety_snapshot'][:10]}.")
+    if not changed:
+        print("Every file already matches; nothing to do.")
+        return
+    print(f"{verb} {len(changed)} file(s) to match {data['target'][:10]}:")
+    for item in changed:
+        print(f"  {item['action']:<6} {item['path']} ({_size(item['size'])})")
+
+
+def _inputs(data: dict[str, Any], _: argparse.Namespace) -> None:
+    if not data["snapshots"]:
+        print(f"No snapshot records cell {data['cell']}.")
+        return
+    rows = []
+    for snap in data["snapshots"]:
+        for read in snap["reads"]:
+            mark = " (changed after read)" if read["changed_since"] else ""
+            rows.append(
+                [
+                    snap["snapshot"][:10],
+                    snap["time"],
+                    read["path"],
+                    _version(read["version"]) + mark,
+                ]
+            )
+    _table(f"inputs of cell {data['cell']}", ["snapshot", "time", "path", "version"], rows)
+
+
+def _tag(data: dict[str, Any], _: argparse.Namespace) -> None:
+    if "tags" in data:
+        if not data["tags"]:
+            print("No tags.")
+        for name, sha in sorted(data["tags"].items()):
+            print(f"{name}\t{sha[:10]}")
+    elif "deleted" in data:
+        print(f"Deleted tag {data['deleted']}.")
+    else:
+        print(f"Tagged {data['snapshot'][:10]} as {data['tag']}.")
+
+
+def _versions(data: dict[str, Any], _: argparse.Namespace) -> None:
+    rows = [[v["label"], v["time"], v["snapshot"][:10], _size(v["size"]), v["id"][:12],
+             ", ".join(v["aliases"])] for v in data["versions"]]  # fmt: skip
+    _table(data["path"], ["version", "first seen", "snapshot", "size", "id", "aliases"], rows)
+
+
+def _alias(data: dict[str, Any], _: argparse.Namespace) -> None:
+    if "events" in data:
+        for e in data["events"]:
+            moved = f"{_version(e['old_version'])} -> {_version(e['new_version'])}"
+            print(f"{e['time']} {e['author']}: {e['path']}@{e['alias']} {moved}  {e['message']}")
+    elif "aliases" in data:
+        for path, names in sorted(data["aliases"].items()):
+            for name, number in sorted(names.items()):
+                print(f"{path}@{name} -> v{number}")
+    elif "deleted" in data:
+        print(f"Removed alias {data['deleted']}.")
+    else:
+        v = data["version"]
+        print(f"{v['path']}@{data['alias']} -> {v['label']}")
+
+
+def _registry(data: dict[str, Any], _: argparse.Namespace) -> None:
+    if "models" in data:
+        rows = [[m["name"], f"{v['number']}", f"{v['path']}@v{v['artifact_version']}", v["stage"]]
+                for m in data["models"] for v in m["versions"]]  # fmt: skip
+        if not rows:
+            print("No registered models.")
+            return
+        _table("registered models", ["model", "version", "artifact", "stage"], rows)
+    elif "events" in data:
+        for e in data["events"]:
+            print(f"{e['time']} {e['author']}: {e['kind']} {e['message']}")
+    else:
+        mv = data.get("registered") or data.get("promoted") or {}
+        print(f"{mv['model']} version {mv['number']} ({mv['path']}@v{mv['artifact_version']}): "
+              f"stage {mv['stage']}")  # fmt: skip
+
+
+def _verify(data: dict[str, Any], _: argparse.Namespace) -> None:
+    print(f"Checked {data['checked']} object(s).")
+    for oid in data["corrupt"]:
+        print(f"corrupt: {oid}")
+    for item in data["missing"]:
+        print(f"missing: {item}")
+    print("All objects are intact." if data["ok"] else "Problems found (see above).")
+
+
+def _gc(data: dict[str, Any], _: argparse.Namespace) -> None:
+    verb = "Would remove" if data["dry_run"] else "Removed"
+    print(f"{verb} {data['unreachable']} object(s), {_size(data['bytes'])}.")
+    if data["dry_run"] and data["unreachable"]:
+        print("Run 'mlversion gc --prune' to delete them.")
+
+
+def _simple(data: dict[str, Any], _: argparse.Namespace) -> None:
+    for key, value in data.items():
+        print(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
+
+
+_RENDERERS: dict[str, Callable[[dict[str, Any], argparse.Namespace], None]] = {
+    "init": _init,
+    "snapshot": _snapshot,
+    "status": _status,
+    "log": _log,
+    "show": _show,
+    "diff": _diff,
+    "restore": _restore,
+    "checkout": _restore,
+    "inputs": _inputs,
+    "tag": _tag,
+    "versions": _versions,
+    "alias": _alias,
+    "registry": _registry,
+    "verify": _verify,
+    "gc": _gc,
+    "track": _simple,
+    "untrack": _simple,
+}
