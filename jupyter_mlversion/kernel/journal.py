@@ -15,14 +15,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import blake3
-
 from ..core.model import CellIO
 from .capture import CellRecord
 from .scope import Scope
-
-_CHUNK = 1 << 20
-
 
 class Journal:
     """The journal file of this kernel inside ``<project>/.mlversion/journal/``."""
@@ -113,36 +108,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-class IdCache:
-    """BLAKE3 ids of files keyed by stat, so repeated commits do not re-read unchanged files."""
-
-    def __init__(self) -> None:
-        self._ids: dict[tuple[str, int, int, int], str] = {}
-
-    def id_of(self, path: str, st: os.stat_result) -> str:
-        key = (path, st.st_ino, st.st_size, st.st_mtime_ns)
-        found = self._ids.get(key)
-        if found is None:
-            hasher = blake3.blake3()
-            with open(path, "rb") as src:
-                while chunk := src.read(_CHUNK):
-                    hasher.update(chunk)
-            found = hasher.hexdigest()
-            self._ids[key] = found
-        return found
-
-
 def to_lineage(
-    lines: Iterable[dict[str, Any]],
-    scope: Scope,
-    ids: IdCache,
-    cell_ids_by_source: Mapping[str, str],
+    lines: Iterable[dict[str, Any]], cell_ids_by_source: Mapping[str, str]
 ) -> list[CellIO]:
-    """Turn journal lines into :class:`CellIO`, marking files changed since the cell saw them.
+    """Turn journal lines into :class:`CellIO` carrying the stat each cell saw.
 
-    A file whose stat now differs from the stat recorded after the cell ran (or that the cell
-    both read and wrote) gets ``changed_since: true`` and no id: the bytes it saw are not the
-    bytes on disk, and attributing them silently would be wrong.
+    The engine compares that stat with the file it snapshots: unchanged files get their
+    id, changed ones ``changed_since: true``. A file a cell both read and wrote has no
+    stat for what was read (size -1), so its read is always marked changed, never guessed.
     """
     cells = []
     for line in lines:
@@ -154,26 +127,21 @@ def to_lineage(
                 cell_id=str(cell_id),
                 execution_count=line.get("execution_count"),
                 notebook=line.get("notebook"),
-                reads=tuple(_versioned(e, scope, ids) for e in line.get("reads", ())),
-                writes=tuple(_versioned(e, scope, ids) for e in line.get("writes", ())),
+                reads=tuple(_seen(e) for e in line.get("reads", ())),
+                writes=tuple(_seen(e) for e in line.get("writes", ())),
             )
         )
     return cells
 
 
-def _versioned(entry: Mapping[str, Any], scope: Scope, ids: IdCache) -> dict[str, Any]:
-    path = str(entry["path"])
-    out: dict[str, Any] = {"path": path, "id": None, "changed_since": True}
-    full = scope.absolute(path)
-    try:
-        st = os.stat(full)
-    except OSError:
-        return out  # gone since: nothing on disk to attribute
-    same = entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns
-    if same:
-        out["id"] = ids.id_of(full, st)
-        out["changed_since"] = False
-    return out
+def _seen(entry: Mapping[str, Any]) -> dict[str, Any]:
+    size, mtime = entry.get("size"), entry.get("mtime_ns")
+    return {
+        "path": str(entry["path"]),
+        "size": -1 if size is None else size,
+        "mtime_ns": -1 if mtime is None else mtime,
+        "via": entry.get("via", "open"),
+    }
 
 
 def files_of(lines: Iterable[dict[str, Any]], scope: Scope) -> list[str]:

@@ -16,8 +16,7 @@ from ..core.results import SnapshotResult
 from . import capture, readers
 from .environment import environment
 from .frontend import SaveChannel
-from .journal import IdCache, Journal, files_of, to_lineage
-from .messages import is_vague, suggest
+from .journal import Journal, files_of, to_lineage
 from .scope import Scope
 
 SAVE_TIMEOUT = float(os.environ.get("MLVERSION_SAVE_TIMEOUT", "2"))
@@ -44,7 +43,6 @@ class KernelSession:
         self.metrics: dict[str, float] = {}
         self.params: dict[str, Any] = {}
         self.current_cell_id: str | None = None
-        self.ids = IdCache()
         self.repo: Repository | None = None
         self.recorder: capture.Recorder | None = None
         self.journal: Journal | None = None
@@ -167,7 +165,7 @@ class KernelSession:
             assert self.journal is not None and self.recorder is not None
             lines = self.journal.fold(nb_rel)
             scope = self.recorder.scope
-            lineage = to_lineage(lines, scope, self.ids, _cells_by_source(notebook))
+            lineage = to_lineage(lines, _cells_by_source(notebook))
             files = files_of(lines, scope) + ([nb_rel] if nb_rel else []) + list(paths)
             all_metrics = {**self.metrics, **dict(metrics or {})}
             all_params = {**self.params, **dict(params or {})}
@@ -188,9 +186,6 @@ class KernelSession:
                 )
             outcome.warnings.extend(result.warnings)
             outcome.suggested_message = result.suggested_message
-            if is_vague(message) and not result.suggested_message:
-                outcome.suggested_message = suggest(result.changes, all_metrics, str(repo.root))
-                outcome.warnings.append(f"the message {message!r} says nothing about this snapshot")
             for path, name in aliases:
                 version = repo.set_alias(path, name, message=message)
                 outcome.notes.append(f"{version.path}@{name} -> {version.label}")
