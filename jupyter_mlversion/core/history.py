@@ -49,6 +49,7 @@ STALE_LOCK_SECONDS = 30.0
 _REV_RE = re.compile(r"(?P<base>[^~^]+)(?P<suffix>(?:~\d{0,6}|\^\d?)*)")
 _LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at%x00%B"
 _LOG_FIELDS = 6
+_LOCK_RE = re.compile(r"Unable to create '([^']+\.lock)'")
 _TREE_LOOKUP_LIMIT = 64
 
 
@@ -146,9 +147,15 @@ class History:
         """The sha ``refs/heads/main`` points at, or None before the first snapshot."""
         return self._resolve_ref(MAIN_REF)
 
-    def _break_stale_lock(self, ref: str) -> None:
-        for lock in (self.git_dir / f"{ref}.lock", self.git_dir / "packed-refs.lock"):
+    def _break_stale_lock(self, ref: str, git_message: str) -> None:
+        """Remove lock files a killed git left behind (the ref's, HEAD's, packed-refs')."""
+        named = {Path(p) for p in _LOCK_RE.findall(git_message)}
+        candidates = {self.git_dir / f"{ref}.lock", self.git_dir / "packed-refs.lock"}
+        root = self.git_dir.resolve()
+        for lock in candidates | named:
             try:
+                if not lock.resolve().is_relative_to(root) or lock.suffix != ".lock":
+                    continue
                 if _time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
                     lock.unlink()
             except FileNotFoundError:
@@ -162,7 +169,7 @@ class History:
         if code == 0:
             return
         if ".lock" in err and "exists" in err.lower():
-            self._break_stale_lock(ref)
+            self._break_stale_lock(ref, err)
         raise ConcurrentUpdateError(
             f"{ref} moved while writing (expected {old[:10] if old else 'no commit'}); "
             f"read it again and retry. git said: {err.strip()}"
