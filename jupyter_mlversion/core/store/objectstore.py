@@ -20,7 +20,7 @@ import blake3
 import pyfastcdc
 
 from ..errors import CorruptObjectError, FileChangedError, MissingObjectError
-from . import maintenance
+from . import maintenance, restore
 from .encoding import KIND_BLOB, KIND_MANIFEST, Codec, Manifest, _corrupt
 from .fsutil import Buffer, cleanup_on_error, create_exclusive, fsync_dir, publish, temp_path
 from .fsutil import write_all as _write_all
@@ -287,15 +287,8 @@ class ObjectStore:
         with cleanup_on_error(tmp, where=dest.parent):
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
             try:
-                whole = blake3.blake3(max_threads=blake3.blake3.AUTO)
-                done = 0
                 # Chunks are not hashed one by one: the whole-file hash proves them all.
-                for piece in self._iter_pieces(oid, verify_chunks=False):
-                    whole.update(piece)
-                    done += _write_all(fd, [piece])
-                    if progress:
-                        progress(done)
-                if whole.hexdigest() != oid:
+                if restore.copy_verified(self, oid, fd, progress) != oid:
                     self._name_corruption(oid)
                 if mode is not None:
                     os.fchmod(fd, mode)

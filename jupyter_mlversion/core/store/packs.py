@@ -186,14 +186,19 @@ class PackSet:
             return None
         return stem, self._packs[stem][oid]
 
-    def read(self, stem: str, loc: Location) -> bytes:
-        """Read one record; FileNotFoundError if the pack was removed meanwhile."""
+    def fd(self, stem: str) -> int:
+        """An open read handle on a pack; FileNotFoundError if it was removed meanwhile."""
         fd = self._fds.get(stem)
         if fd is None:
             if len(self._fds) >= _MAX_OPEN:
                 self._close(next(iter(self._fds)))
             fd = os.open(self._dir / f"{stem}.pack", os.O_RDONLY | os.O_CLOEXEC)
             self._fds[stem] = fd
+        return fd
+
+    def read(self, stem: str, loc: Location) -> bytes:
+        """Read one record; FileNotFoundError if the pack was removed meanwhile."""
+        fd = self.fd(stem)
         # A truncated pack yields a short record, which the caller's checks report as corrupt.
         return os.pread(fd, loc[1], loc[0])
 
