@@ -85,6 +85,9 @@ def copy_verified(
     def hash_range(fd: int, offset: int, length: int) -> None:
         whole.update(os.pread(fd, length, offset))
 
+    def hash_bytes(data: bytes) -> None:
+        whole.update(data)
+
     done = 0
     synced = 0
     with ThreadPoolExecutor(max_workers=1) as hasher:
@@ -103,7 +106,7 @@ def copy_verified(
                 done += length - left
             else:
                 data = bytes(piece)
-                pending.append(hasher.submit(whole.update, data))
+                pending.append(hasher.submit(hash_bytes, data))
                 done += write_all(out, [data])
             if done - synced >= _WRITEBACK_EVERY:
                 _start_writeback(out, synced, done - synced)
