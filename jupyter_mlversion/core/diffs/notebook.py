@@ -96,7 +96,21 @@ def load_notebook(source: Source, name: str) -> Notebook:
             f"{name} is not an nbformat 4 notebook (no 'cells' list); convert it with "
             "'jupyter nbconvert --to notebook'"
         )
+    _rejoin_lines(data)
     return data
+
+
+def _rejoin_lines(nb: Notebook) -> None:
+    """Join multiline text stored as lists of lines (as nbformat writes files) into strings."""
+    for cell in nb["cells"]:
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+        for output in cell.get("outputs", ()):
+            if isinstance(output.get("text"), list):
+                output["text"] = "".join(output["text"])
+            for mime, value in output.get("data", {}).items():
+                if isinstance(value, list) and not mime.endswith("json"):
+                    output["data"][mime] = "".join(value)
 
 
 def diff_notebook_sources(
