@@ -227,13 +227,11 @@ def _compare(
         added = int(new_n[np.isin(new_k, added_keys)].sum())
         changed = len(changed_keys)
         duplicates = {"old": int((old_n > 1).sum()), "new": int((new_n > 1).sum())}
-        old_pick, new_pick = (a.key_hashes, removed_keys), (b.key_hashes, added_keys)
     else:
-        removed_hashes, removed = _excess(a.row_hashes, b.row_hashes)
-        added_hashes, added = _excess(b.row_hashes, a.row_hashes)
+        removed_surplus, removed = _excess(a.row_hashes, b.row_hashes)
+        added_surplus, added = _excess(b.row_hashes, a.row_hashes)
         changed_keys = np.empty(0, np.uint64)
         changed, duplicates = 0, {}
-        old_pick, new_pick = (a.row_hashes, removed_hashes), (b.row_hashes, added_hashes)
     rows: dict[str, Any] = {
         "old": a.rows,
         "new": b.rows,
@@ -244,9 +242,13 @@ def _compare(
     }
     if keys:
         rows["duplicate_keys"] = duplicates
-    selected = _first(np.isin(new_pick[0], new_pick[1]), sample)
+    if keys:
+        selected = _first(np.isin(b.key_hashes, added_keys), sample)
+        removed_rows = _first(np.isin(a.key_hashes, removed_keys), sample)
+    else:
+        selected = _first_surplus(b.row_hashes, added_surplus, sample)
+        removed_rows = _first_surplus(a.row_hashes, removed_surplus, sample)
     changed_new_rows = _first(np.isin(b.key_hashes, changed_keys), sample) if keys else []
-    removed_rows = _first(np.isin(old_pick[0], old_pick[1]), sample)
     chosen_keys = b.key_hashes[changed_new_rows] if keys else np.empty(0, np.uint64)
     # Duplicated keys may match several old rows; a few per key are enough for the sample.
     changed_old_rows = _first(np.isin(a.key_hashes, chosen_keys), 4 * sample) if keys else []
@@ -284,17 +286,35 @@ def _compare(
     }
 
 
-def _excess(mine: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, int]:
-    """Hashes found more often in ``mine`` than in ``theirs`` and how many rows that is."""
+def _excess(mine: np.ndarray, theirs: np.ndarray) -> tuple[dict[int, int], int]:
+    """Hashes found more often in ``mine`` than in ``theirs`` (with the surplus) and its total."""
     values, counts = np.unique(mine, return_counts=True)
     other, other_counts = np.unique(theirs, return_counts=True)
     _, im, io = np.intersect1d(values, other, assume_unique=True, return_indices=True)
     counts[im] -= np.minimum(counts[im], other_counts[io])
-    return values[counts > 0], int(counts.sum())
+    surplus = counts > 0
+    return dict(zip(values[surplus].tolist(), counts[surplus].tolist(), strict=True)), int(
+        counts.sum()
+    )
 
 
 def _first(mask: np.ndarray, limit: int) -> list[int]:
     return [int(i) for i in np.flatnonzero(mask)[:limit]]
+
+
+def _first_surplus(hashes: np.ndarray, surplus: dict[int, int], limit: int) -> list[int]:
+    """Up to ``limit`` rows whose hash has surplus left (duplicates are not overcounted)."""
+    left = dict(surplus)
+    picked: list[int] = []
+    wanted = np.fromiter(surplus, dtype=np.uint64, count=len(surplus))
+    for index in np.flatnonzero(np.isin(hashes, wanted)):
+        value = int(hashes[index])
+        if left[value]:
+            left[value] -= 1
+            picked.append(int(index))
+            if len(picked) == limit:
+                break
+    return picked
 
 
 def _fetch(side: _Side, indices: list[int]) -> dict[int, dict[str, Any]]:
