@@ -13,8 +13,6 @@ import json
 import re
 import time as _time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +22,11 @@ from .errors import (
     AmbiguousReferenceError,
     ConcurrentUpdateError,
     InvalidNameError,
-    NameExistsError,
     NotAProjectError,
     ReferenceNotFoundError,
 )
 from .history_git import ZERO_OID, GitFailed, GitRunner, data_block, ident, quote_path
+from .history_log import LOG_FORMAT, CommitInfo, commit_arg, iso_time, load_state, parse_log
 from .history_names import (
     FULL_SHA_RE,
     HEX_RE,
@@ -36,8 +34,16 @@ from .history_names import (
     validate_path,
     validate_ref_name,
 )
+from .history_tags import TagsMixin
 
-__all__ = ["MAIN_REF", "CommitInfo", "History", "validate_path", "validate_ref_name"]
+__all__ = [
+    "MAIN_REF",
+    "CommitInfo",
+    "History",
+    "iso_time",
+    "validate_path",
+    "validate_ref_name",
+]
 
 MAIN_REF = "refs/heads/main"
 STATE_FILE = "state.json"
@@ -47,48 +53,11 @@ _SCRATCH_REF = "refs/mlversion/import"
 #: milliseconds); it is removed so that writers can make progress again.
 STALE_LOCK_SECONDS = 30.0
 _REV_RE = re.compile(r"(?P<base>[^~^]+)(?P<suffix>(?:~\d{0,6}|\^\d?)*)")
-_LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at%x00%B"
-_LOG_FIELDS = 6
 _LOCK_RE = re.compile(r"Unable to create '([^']+\.lock)'")
 _TREE_LOOKUP_LIMIT = 64
 
 
-@dataclass(frozen=True)
-class CommitInfo:
-    """One commit as the log reports it; ``time`` is ISO 8601 UTC."""
-
-    sha: str
-    parents: tuple[str, ...]
-    author: str
-    email: str
-    time: str
-    message: str
-    timestamp: int = 0  # seconds since the epoch, for sorting and arithmetic
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sha": self.sha,
-            "parents": list(self.parents),
-            "author": self.author,
-            "email": self.email,
-            "time": self.time,
-            "message": self.message,
-        }
-
-
-def iso_time(timestamp: float) -> str:
-    """Seconds since the epoch as ``2024-05-01T12:00:00Z``."""
-    return datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _commit_arg(commit: str) -> str:
-    """Accept a full sha or a full ref name; anything else could be misread by git."""
-    if isinstance(commit, str) and FULL_SHA_RE.fullmatch(commit):
-        return commit
-    return validate_full_ref(commit)
-
-
-class History:
+class History(TagsMixin):
     """The snapshot history of one project: a bare git repository."""
 
     def __init__(self, git_dir: str | Path) -> None:
@@ -257,17 +226,13 @@ class History:
                 continue
 
     # -- reading trees ---------------------------------------------------
-    def _object_type(self, spec: str) -> str | None:
-        code, out, _ = self._git.try_run("cat-file", "-t", spec)
-        return out.decode().strip() if code == 0 else None
-
     def read_blob(self, commit: str, path: str) -> bytes | None:
         """Content of ``path`` in ``commit``, or None when it holds no such file."""
         return self.read_blobs(commit, [path]).get(path)
 
     def read_blobs(self, commit: str, paths: Iterable[str]) -> dict[str, bytes]:
         """Contents of many paths of ``commit`` through one ``git cat-file`` process."""
-        rev = _commit_arg(commit)
+        rev = commit_arg(commit)
         wanted = [validate_path(p) for p in dict.fromkeys(paths)]
         if len(wanted) > _TREE_LOOKUP_LIMIT:
             # git resolves each ``rev:path`` from the root tree down; listing the tree once
@@ -285,7 +250,7 @@ class History:
 
     def list_tree(self, commit: str) -> dict[str, str]:
         """Every file of ``commit``: ``{path: blob sha}``, recursive."""
-        rev = _commit_arg(commit)
+        rev = commit_arg(commit)
         code, out, err = self._git.try_run("ls-tree", "-r", "-z", "--full-tree", rev)
         if code != 0:
             raise ReferenceNotFoundError(f"no commit {commit!r} in history: {err.strip()}")
@@ -301,7 +266,7 @@ class History:
 
     def changed_paths(self, commit: str) -> list[str]:
         """Paths that ``commit`` added, changed or removed against its first parent."""
-        rev = _commit_arg(commit)
+        rev = commit_arg(commit)
         out = self._git.run(
             "diff-tree", "-r", "-z", "--root", "--no-commit-id", "--name-only",
             "--no-renames", "-m", "--first-parent", rev,
@@ -318,10 +283,10 @@ class History:
         offset: int = 0,
     ) -> list[CommitInfo]:
         """Commits reachable from ``ref``, newest first, optionally only those touching ``path``."""
-        rev = _commit_arg(ref)
+        rev = commit_arg(ref)
         if self._resolve_ref(rev) is None:
             return []
-        args = ["log", "-z", f"--format={_LOG_FORMAT}"]
+        args = ["log", "-z", f"--format={LOG_FORMAT}"]
         if offset:
             args.append(f"--skip={int(offset)}")
         if limit is not None:
@@ -329,11 +294,11 @@ class History:
         args.append(rev)
         if path is not None:
             args += ["--", validate_path(path)]
-        return _parse_log(self._git.run(*args))
+        return parse_log(self._git.run(*args))
 
     def count(self, path: str | None = None, ref: str = MAIN_REF) -> int:
         """How many commits ``log`` would list without limit."""
-        rev = _commit_arg(ref)
+        rev = commit_arg(ref)
         if self._resolve_ref(rev) is None:
             return 0
         args = ["rev-list", "--count", rev]
@@ -412,72 +377,9 @@ class History:
         """CommitInfo for the given commit shas, in the order given (no history walk)."""
         if not shas:
             return []
-        revs = [_commit_arg(sha) for sha in shas]
-        out = self._git.run("log", "-z", "--no-walk=unsorted", f"--format={_LOG_FORMAT}", *revs)
-        return _parse_log(out)
-
-    # -- tags ------------------------------------------------------------
-    def create_tag(
-        self,
-        name: str,
-        commit: str,
-        *,
-        message: str,
-        author: tuple[str, str],
-        time: float | None = None,
-    ) -> None:
-        """Create annotated tag ``name`` on ``commit``; NameExistsError if the name is taken."""
-        validate_ref_name("tag", name)
-        if not FULL_SHA_RE.fullmatch(commit) or self._object_type(commit) != "commit":
-            raise ReferenceNotFoundError(f"cannot tag {commit!r}: no such snapshot")
-        existing = self.tags()
-        if name in existing:
-            raise NameExistsError(
-                f"tag {name!r} already exists on {existing[name][:10]}; "
-                "choose another name or delete it first"
-            )
-        stamp = int(_time.time() if time is None else time)
-        body = (
-            f"object {commit}\ntype commit\ntag {name}\n"
-            f"tagger {ident(*author)} {stamp} +0000\n\n{message.rstrip()}\n"
-        )
-        tag_sha = self._git.run("mktag", input=body.encode("utf-8")).decode().strip()
-        code, _, err = self._git.try_run(
-            "update-ref", "-m", f"mlversion: tag {name}", f"refs/tags/{name}", tag_sha, ZERO_OID
-        )
-        if code != 0:
-            raise NameExistsError(
-                f"tag {name!r} cannot be created: it (or a tag it nests in) exists; "
-                f"choose another name. git said: {err.strip()}"
-            )
-
-    def tags(self) -> dict[str, str]:
-        """Every tag: ``{name: commit sha}``."""
-        out = self._git.run(
-            "for-each-ref", "--format=%(refname)%00%(objectname)%00%(*objectname)", "refs/tags"
-        )
-        found: dict[str, str] = {}
-        for line in out.decode("utf-8", "surrogateescape").splitlines():
-            ref, obj, peeled = line.split("\0")
-            found[ref.removeprefix("refs/tags/")] = peeled or obj
-        return found
-
-    def tags_for(self, commit: str) -> list[str]:
-        """Names of the tags on ``commit``, sorted."""
-        return sorted(name for name, sha in self.tags().items() if sha == commit)
-
-    def delete_tag(self, name: str) -> None:
-        """Delete tag ``name``; ReferenceNotFoundError if there is none."""
-        validate_ref_name("tag", name)
-        ref = f"refs/tags/{name}"
-        code, out, _ = self._git.try_run("rev-parse", "--verify", "-q", ref)
-        if code != 0:
-            known = ", ".join(sorted(self.tags())) or "none"
-            raise ReferenceNotFoundError(f"no tag {name!r}; existing tags: {known}")
-        current = out.decode().strip()
-        code, _, err = self._git.try_run("update-ref", "-d", ref, current)
-        if code != 0:
-            raise ConcurrentUpdateError(f"tag {name!r} changed while deleting it: {err.strip()}")
+        revs = [commit_arg(sha) for sha in shas]
+        out = self._git.run("log", "-z", "--no-walk=unsorted", f"--format={LOG_FORMAT}", *revs)
+        return parse_log(out)
 
     # -- state refs ------------------------------------------------------
     def read_state(self, ref: str) -> tuple[str | None, dict[str, Any]]:
@@ -486,7 +388,7 @@ class History:
         if sha is None:
             return None, {}
         raw = self.read_blob(sha, STATE_FILE)
-        return sha, _load_state(raw)
+        return sha, load_state(raw)
 
     def write_state(
         self,
@@ -514,37 +416,6 @@ class History:
         commits = self.log(validate_full_ref(ref))
         blobs = self._git.cat_file_batch([f"{c.sha}:{STATE_FILE}" for c in commits])
         return [
-            (info, _load_state(item[2] if item else None))
+            (info, load_state(item[2] if item else None))
             for info, item in zip(commits, blobs, strict=True)
         ]
-
-
-def _load_state(raw: bytes | None) -> dict[str, Any]:
-    if not raw:
-        return {}
-    data = json.loads(raw)
-    return data if isinstance(data, dict) else {}
-
-
-def _parse_log(out: bytes) -> list[CommitInfo]:
-    fields = out.split(b"\0")
-    if len(fields) % _LOG_FIELDS == 1 and fields[-1] == b"":
-        fields.pop()
-    commits: list[CommitInfo] = []
-    for i in range(0, len(fields) - _LOG_FIELDS + 1, _LOG_FIELDS):
-        sha, parents, name, email, stamp, body = (
-            f.decode("utf-8", "replace") for f in fields[i : i + _LOG_FIELDS]
-        )
-        seconds = int(stamp or 0)
-        commits.append(
-            CommitInfo(
-                sha=sha.strip(),
-                parents=tuple(parents.split()),
-                author=name,
-                email=email,
-                time=iso_time(seconds),
-                message=body.rstrip("\n"),
-                timestamp=seconds,
-            )
-        )
-    return commits
