@@ -160,7 +160,7 @@ def column_hash(array: pa.Array) -> np.ndarray:
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind):
         empty = "" if pa.types.is_string(kind) or pa.types.is_large_string(kind) else b""
         objects = pc.fill_null(array, empty).to_numpy(zero_copy_only=False)
-        hashed = pd.util.hash_array(objects, categorize=True)
+        hashed = pd.util.hash_array(objects, categorize=False)
     else:
         # Nested, decimal and other types: hash their text form (slower, rare in data files).
         hashed = column_hash(_as_text(array))

@@ -73,10 +73,22 @@ class ColumnStats:
 
     def _update_distinct(self, array: pa.Array) -> None:
         hashes = column_hash(array.drop_null())
-        self.sketch = np.unique(np.concatenate([self.sketch, hashes]))[:_SKETCH]
+        if len(self.sketch) == _SKETCH:
+            # Only hashes below the current k-th smallest can enter the sketch.
+            hashes = hashes[hashes < self.sketch[-1]]
+        merged = np.sort(np.concatenate([self.sketch, hashes]))
+        if len(merged):
+            merged = merged[np.r_[True, merged[1:] != merged[:-1]]]
+        self.sketch = merged[:_SKETCH]
 
     def _update_top(self, array: pa.Array) -> None:
         counts = pc.value_counts(array.drop_null())
+        tally = counts.field("counts").to_numpy()
+        if len(tally) > _TOP_KEEP:
+            # A batch of mostly distinct values: only its most frequent ones can matter.
+            chosen = np.argpartition(-tally, _TOP_KEEP)[:_TOP_KEEP]
+            counts = counts.take(pa.array(chosen))
+            self.top_pruned = True
         values = counts.field("values").to_pylist()
         self.top.update(dict(zip(values, counts.field("counts").to_pylist(), strict=True)))
         if len(self.top) > 2 * _TOP_KEEP:
