@@ -13,21 +13,12 @@ from traitlets.config import Configurable
 class MlversionServer(Configurable):
     """What the REST API allows and where projects keep their data."""
 
-    store_url = Unicode(
-        "",
-        help=(
-            "Where snapshot objects live for projects that do not set it in "
-            ".mlversion/config.toml: a folder or an fsspec URL (s3://bucket/prefix). "
-            "Empty keeps objects inside each project's .mlversion/objects."
-        ),
-    ).tag(config=True)
-
     track_patterns = List(
         Unicode(),
         default_value=[],
         help=(
-            "Extra path patterns (gitignore syntax, relative to the project root) added to "
-            "every snapshot taken through the API, e.g. ['models/*.safetensors']."
+            "Extra glob patterns (pathlib syntax, ** for any depth, relative to the project "
+            "root) added to every snapshot taken through the API, e.g. ['models/*.safetensors']."
         ),
     ).tag(config=True)
 
@@ -47,11 +38,6 @@ class MlversionServer(Configurable):
             "Largest file (either side) the API diffs in detail; larger files get a summary "
             "(sizes and ids) only."
         ),
-    ).tag(config=True)
-
-    max_diff_rows = Int(
-        1000,
-        help="Most changed rows a table diff lists; counts always cover the whole file.",
     ).tag(config=True)
 
     max_page_size = Int(500, help="Largest page of snapshots one request may ask for.").tag(

@@ -37,7 +37,11 @@ def jp_server_config() -> Config:
     return Config(
         {
             "ServerApp": {
-                "jpserver_extensions": {"jupyter_mlversion": True},
+                # Terminals register an unauthenticated websocket route; they are not ours to test.
+                "jpserver_extensions": {
+                    "jupyter_mlversion": True,
+                    "jupyter_server_terminals": False,
+                },
                 "allow_unauthenticated_access": False,
             },
             "MlversionServer": {"max_wait_seconds": 20.0},

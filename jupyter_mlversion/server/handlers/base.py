@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
 
-from jupyter_mlversion.core.errors import MlversionError, NotAProjectError
+from jupyter_mlversion.core.errors import MlversionError, NotAProjectError, ReferenceNotFoundError
 from jupyter_mlversion.core.repository import Repository
 
 from ..errors import PayloadTooLargeError, RequestError, error_body
@@ -163,7 +163,12 @@ class MlversionHandler(APIHandler):
     # -- the engine ------------------------------------------------------------
     def locator(self) -> Path:
         """The absolute path named by ``?path=``, checked to lie inside the server root."""
-        return resolve_inside(self.state.root, self.required("path"), "path")
+        target = resolve_inside(self.state.root, self.required("path"), "path")
+        if not target.exists():
+            raise ReferenceNotFoundError(
+                f"no file or folder {self.required('path')!r} under the server's root folder"
+            )
+        return target
 
     async def run(self, work: Callable[[Project], T]) -> T:
         """Locate the project and run ``work`` on it in the read pool, off the event loop."""

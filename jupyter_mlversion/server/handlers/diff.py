@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from jupyter_mlversion.core.diffs import diff_files
 from jupyter_mlversion.core.errors import ReferenceNotFoundError
 from jupyter_mlversion.core.model import FileEntry
 
 from .base import MlversionHandler, Project
 
 EMPTY_NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
-
-# kind -> (module in core.diffs, function): detail diffs live in core, never here.
-DETAIL_DIFFS: dict[str, tuple[str, str]] = {
-    "notebook": ("notebook", "diff_notebook_sources"),
-    "dataset": ("table", "diff_table_sources"),
-    "model": ("model", "diff_model_sources"),
-}
 
 
 class DiffHandler(MlversionHandler):
@@ -36,7 +29,7 @@ class DiffHandler(MlversionHandler):
 
 
 class FileDiffHandler(MlversionHandler):
-    """One file between ``old`` and ``new``: notebook (nbdime format), table or model detail."""
+    """One file between ``old`` and ``new``: notebook (nbdime format), table, model or bytes."""
 
     @web.authenticated
     @authorized
@@ -45,6 +38,7 @@ class FileDiffHandler(MlversionHandler):
         new = self.ref_arg("new", "HEAD")
         file_arg = self.required("file")
         outputs = self.bool_arg("outputs", True)
+        keys = tuple(k for k in (self.arg("keys") or "").split(",") if k)
         cfg = self.state.config
 
         def work(project: Project) -> dict[str, Any]:
@@ -84,10 +78,6 @@ class FileDiffHandler(MlversionHandler):
             if (before is None or after is None) and some.kind != "notebook":
                 answer["note"] = f"{file} was {answer['status']}: nothing to compare it with"
                 return answer
-            func = _detail_function(some.kind)
-            if func is None:
-                answer["note"] = f"no detailed diff for files of kind '{some.kind}'"
-                return answer
 
             def source(entry: FileEntry | None, snapshot: str) -> Iterable[bytes]:
                 # Only a notebook reaches here with a missing side: diff it against an empty one.
@@ -95,12 +85,14 @@ class FileDiffHandler(MlversionHandler):
                     return [EMPTY_NOTEBOOK]
                 return repo.read_bytes(entry, snapshot)
 
-            options: dict[str, Any] = {"name": file}
-            if some.kind == "notebook":
-                options["include_outputs"] = outputs
-            elif some.kind == "dataset":
-                options["max_rows"] = cfg.max_diff_rows
-            answer["detail"] = func(source(before, old_id), source(after, new_id), **options)
+            answer["detail"] = diff_files(
+                some.kind,
+                source(before, old_id),
+                source(after, new_id),
+                file,
+                include_outputs=outputs,
+                keys=keys,
+            )
             return answer
 
         self.finish(await self.run(work))
@@ -116,15 +108,3 @@ def _status(before: FileEntry | None, after: FileEntry | None) -> str:
     if after is None:
         return "removed"
     return "unchanged" if before.id == after.id else "modified"
-
-
-def _detail_function(kind: str) -> Any:
-    """The core diff for ``kind``, or None when core has none (yet) for it."""
-    target = DETAIL_DIFFS.get(kind)
-    if target is None:
-        return None
-    try:
-        module = importlib.import_module(f"jupyter_mlversion.core.diffs.{target[0]}")
-    except ImportError:
-        return None
-    return getattr(module, target[1], None)
