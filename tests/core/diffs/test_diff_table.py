@@ -130,12 +130,12 @@ def test_type_change_and_nulls_compare_values_not_types(tmp_path: Path) -> None:
 
 def test_csv_whose_types_drift_after_the_first_block(tmp_path: Path) -> None:
     # Block-wise type inference sees integers first, then text: the reader falls back to text.
-    body = "".join(f"{i},{i}\n" for i in range(700_000))  # > one 4 MB block
-    (tmp_path / "a.csv").write_text("k,v\n" + body + "x,1\n", encoding="utf-8")
-    (tmp_path / "b.csv").write_text("k,v\n" + body + "x,2\n", encoding="utf-8")
+    body = "".join(f"{i},{i},{'p' * 60}\n" for i in range(80_000))  # > one 4 MB block
+    (tmp_path / "a.csv").write_text("k,v,pad\n" + body + "x,1,p\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("k,v,pad\n" + body + "x,2,p\n", encoding="utf-8")
     result = diff_table_files(tmp_path / "a.csv", tmp_path / "b.csv", name="t.csv", keys=["k"])
     assert result["rows"]["changed"] == 1
-    assert result["samples"]["changed"][0]["new"] == {"k": "x", "v": "2"}
+    assert result["samples"]["changed"][0]["new"] == {"k": "x", "v": "2", "pad": "p"}
 
 
 def test_byte_streams_are_spooled_and_give_the_same_result(tmp_path: Path) -> None:
