@@ -30,7 +30,7 @@ def get_session() -> KernelSession | None:
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register ``%mlversion`` and start capturing what cells read and write."""
-    global _session
+    global _session  # noqa: PLW0603 - IPython extensions are module-level singletons
     if _session is not None:
         return  # loading twice must not double the hooks
     from .magic import MlversionMagics
@@ -44,7 +44,7 @@ def load_ipython_extension(ipython: Any) -> None:
 
 def unload_ipython_extension(ipython: Any) -> None:
     """Stop capture (the audit hook stays, as a no-op) and restore wrapped readers."""
-    global _session
+    global _session  # noqa: PLW0603
     session = _session
     if session is None:
         return

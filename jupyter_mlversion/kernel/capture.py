@@ -7,6 +7,7 @@ nothing unless a :class:`Recorder` is active. It only appends the raw event: eve
 filtering and ``stat`` happens once per cell, after the cell ran.
 """
 
+# os.path, not pathlib: these run once per cell and per opened file (W9 budget).
 from __future__ import annotations
 
 import os
@@ -33,7 +34,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 def install_hook() -> None:
     """Install the process-wide audit hook once (it can never be removed)."""
-    global _hook_installed
+    global _hook_installed  # noqa: PLW0603 - one hook per process, by design
     if not _hook_installed:
         sys.addaudithook(_audit)
         _hook_installed = True
@@ -41,7 +42,7 @@ def install_hook() -> None:
 
 def set_current(recorder: Recorder | None) -> None:
     """Route audit events and reader wrappers to ``recorder`` (None: ignore them)."""
-    global _current
+    global _current  # noqa: PLW0603 - read by the audit hook without a lookup chain
     _current = recorder
 
 

@@ -12,7 +12,7 @@ def packages() -> dict[str, str]:
     """Installed distributions with their versions, sorted by lower-case name."""
     found: dict[str, str] = {}
     for dist in metadata.distributions():
-        name = dist.metadata.get("Name")
+        name = dist.metadata["Name"]
         if name:
             found.setdefault(str(name), str(dist.version))
     return dict(sorted(found.items(), key=lambda item: item[0].lower()))

@@ -16,8 +16,10 @@ stays put), for at most ``timeout`` seconds. With no frontend that said ready it
 wait at all, and the commit says that the last saved file was used.
 """
 
+# os.path, not pathlib: these run once per cell and per opened file (W9 budget).
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
@@ -55,10 +57,8 @@ class SaveChannel:
 
     def close(self) -> None:
         if self._comm is not None:
-            try:
+            with contextlib.suppress(Exception):  # the frontend may already be gone
                 self._comm.close()
-            except Exception:
-                pass
         self._comm = None
         self.ready = False
 

@@ -5,6 +5,7 @@ finishes, so a kernel that dies loses nothing: the next commit from the same not
 folds the journals of dead kernels in too.
 """
 
+# os.path, not pathlib: these run once per cell and per opened file (W9 budget).
 from __future__ import annotations
 
 import contextlib
@@ -18,6 +19,7 @@ from typing import Any
 from ..core.model import CellIO
 from .capture import CellRecord
 from .scope import Scope
+
 
 class Journal:
     """The journal file of this kernel inside ``<project>/.mlversion/journal/``."""

@@ -186,13 +186,16 @@ class MlversionMagics(Magics):
                 "Registry history", ["change", "detail", "author", "time", "message"], rows, events
             )
         models = repo.registered_models()
-        rows = [
+        model_rows: list[list[Any]] = [
             [m.name, v.number, f"{v.path}@v{v.artifact_version}", v.stage, v.snapshot[:10]]
             for m in models
             for v in m.versions
         ]
         return views.simple(
-            "Registered models", ["model", "version", "artifact", "stage", "snapshot"], rows, models
+            "Registered models",
+            ["model", "version", "artifact", "stage", "snapshot"],
+            model_rows,
+            models,
         )
 
     def _inputs(self, args: argparse.Namespace) -> Report:

@@ -101,7 +101,7 @@ def patch_module(module: ModuleType) -> None:
         cls = getattr(module, cls_name, None)
         init = getattr(cls, "__init__", None) if cls is not None else None
         if init is not None and not hasattr(init, _MARK):
-            cls.__init__ = _wrap_init(init, kind, index, name, via)  # type: ignore[union-attr]
+            setattr(cls, "__init__", _wrap_init(init, kind, index, name, via))  # noqa: B010
             _patched.append((cls, "__init__", init))
 
 
@@ -112,7 +112,8 @@ class _PatchingLoader(importlib.abc.Loader):
         self.inner = inner
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self.inner.create_module(spec)  # type: ignore[no-any-return]
+        module: ModuleType | None = self.inner.create_module(spec)
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
         self.inner.exec_module(module)

@@ -33,8 +33,8 @@ class Report:
         self.parts.append(("warning", text))
         return self
 
-    def table(self, headers: Sequence[str], rows: list[Row], empty: str = "(none)") -> Report:
-        self.parts.append(("table", Table(headers, rows, empty)))
+    def table(self, headers: Sequence[str], rows: Sequence[Row], empty: str = "(none)") -> Report:
+        self.parts.append(("table", Table(headers, list(rows), empty)))
         return self
 
     # -- plain text ------------------------------------------------------

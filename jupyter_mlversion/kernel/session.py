@@ -1,5 +1,6 @@
 """Per-kernel state: the project, the notebook, per-cell capture and pending metrics."""
 
+# os.path, not pathlib: these run once per cell and per opened file (W9 budget).
 from __future__ import annotations
 
 import contextlib

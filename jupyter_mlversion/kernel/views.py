@@ -20,7 +20,7 @@ def _changes(report: Report, changes: Sequence[Change], empty: str) -> None:
         [
             c.path,
             c.status,
-            (c.new or c.old).kind if (c.new or c.old) else "file",
+            c.to_dict()["kind"],
             _version(c.old_version),
             _version(c.new_version),
         ]
@@ -186,7 +186,7 @@ def inputs(cell_id: str, rows: Sequence[dict[str, Any]]) -> Report:
     return report
 
 
-def simple(title: str, headers: Sequence[str], rows: list[Sequence[Any]], data: Any) -> Report:
+def simple(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], data: Any) -> Report:
     report = Report(title).table(headers, list(rows))
     report.data = data
     return report

@@ -13,8 +13,11 @@ from jupyter_mlversion.kernel import parser
 
 def test_capture_reads_writes_and_lineage(shell, project: Path) -> None:
     pq.write_table(pa.table({"x": [1, 2]}), project / "t.parquet")
-    shell.run("import pandas as pd, pyarrow.parquet as pq\n"
-              "pd.DataFrame({'a': [1, 2, 3]}).to_csv('data.csv', index=False)", "writer")
+    shell.run(
+        "import pandas as pd, pyarrow.parquet as pq\n"
+        "pd.DataFrame({'a': [1, 2, 3]}).to_csv('data.csv', index=False)",
+        "writer",
+    )
     shell.run("df = pd.read_csv('data.csv')\nt = pq.read_table('t.parquet')", "reader")
     report = shell.run("%mlversion commit -m 'load data' --metric acc=0.5 --param depth=3")
     snap = report.data.result.snapshot
@@ -33,13 +36,23 @@ def test_file_changed_after_read_is_marked(shell, project: Path) -> None:
     (project / "a.csv").write_text("x\n1\n2\n")
     snap = shell.run("%mlversion commit -m 'a.csv grew'").data.result.snapshot
     (read,) = next(c for c in snap.lineage if c.cell_id == "reader").reads
-    assert (read["path"], read["id"], read["changed_since"], read["size"]) == ("a.csv", None, True, 4)
+    assert (read["path"], read["id"], read["changed_since"], read["size"]) == (
+        "a.csv",
+        None,
+        True,
+        4,
+    )
 
 
-def test_outside_project_and_internal_files_are_ignored(shell, project: Path, tmp_path_factory) -> None:
+def test_outside_project_and_internal_files_are_ignored(
+    shell, project: Path, tmp_path_factory
+) -> None:
     outside = tmp_path_factory.mktemp("elsewhere") / "o.csv"
     outside.write_text("x\n")
-    shell.run(f"import os, pathlib\npathlib.Path({str(outside)!r}).read_text()\nos.listdir('.mlversion')", "c")
+    shell.run(
+        f"import os, pathlib\npathlib.Path({str(outside)!r}).read_text()\nos.listdir('.mlversion')",
+        "c",
+    )
     session_journal = list((project / ".mlversion" / "journal").glob("*.jsonl"))
     assert session_journal == [] or "o.csv" not in session_journal[0].read_text()
 
@@ -86,9 +99,11 @@ def test_mistakes_print_a_message_not_a_traceback(shell, capsys) -> None:
 
 def test_api_logs_metrics_and_commits(shell, project: Path) -> None:
     (project / "m.bin").write_bytes(b"model")
-    shell.run("from jupyter_mlversion import kernel as mv\n"
-              "mv.log_metric('auc', 0.9)\nmv.log_param('lr', 0.1)\n"
-              "r = mv.commit('first model', paths=['m.bin'])")
+    shell.run(
+        "from jupyter_mlversion import kernel as mv\n"
+        "mv.log_metric('auc', 0.9)\nmv.log_param('lr', 0.1)\n"
+        "r = mv.commit('first model', paths=['m.bin'])"
+    )
     snap = shell.ip.user_ns["r"].data.result.snapshot
     assert snap.metrics == {"auc": 0.9} and snap.params == {"lr": 0.1}
 
