@@ -3,9 +3,10 @@
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 
 import { versionsIcon } from './icons';
-import { VersionsSidebar } from './sidebar';
+import { statusLoader, VersionsSidebar } from './sidebar';
 import { CommandIDs, PLUGIN_ID } from './tokens';
 
 /** Rank in the left sidebar: after the file browser, git and the table of contents. */
@@ -15,13 +16,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description: 'Version control of data, models and notebooks',
   autoStart: true,
-  optional: [ICommandPalette, ILayoutRestorer],
+  optional: [ICommandPalette, ILayoutRestorer, IDefaultFileBrowser],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    browser: IDefaultFileBrowser | null
   ): void => {
-    const sidebar = new VersionsSidebar();
+    // The project is the one holding the folder shown in the file browser.
+    const sidebar = new VersionsSidebar(statusLoader(() => browser?.model.path ?? ''));
     app.shell.add(sidebar, 'left', { rank: SIDEBAR_RANK });
     restorer?.add(sidebar, sidebar.id);
 

@@ -14,11 +14,18 @@ import { SIDEBAR_ID } from './tokens';
 /** Loads the status from the server; injected so the panel can be built without a server. */
 export type StatusLoader = () => Promise<IStatus>;
 
-const loadStatus: StatusLoader = () => requestAPI<IStatus>('status');
+/**
+ * A loader asking the server for the status of the project holding a folder.
+ *
+ * @param folder - gives the folder, relative to the server root, at each call ('' = the root)
+ */
+export function statusLoader(folder: () => string): StatusLoader {
+  return () => requestAPI<IStatus>(`status?path=${encodeURIComponent(folder() || '.')}`);
+}
 
 /** The panel: a header with a refresh button, a status line and the list of changed files. */
 export class VersionsSidebar extends Widget {
-  constructor(load: StatusLoader = loadStatus) {
+  constructor(load: StatusLoader) {
     super();
     this._load = load;
     this.id = SIDEBAR_ID;
