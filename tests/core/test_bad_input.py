@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -60,11 +63,25 @@ def test_missing_and_unreadable_files(make_project):
     repo = make_project({"a.txt": "a", "secret.csv": "s"})
     with pytest.raises(UnreadableFileError, match="nope.csv"):
         repo.snapshot(["nope.csv"], message="x")
-    if os.geteuid() == 0:
-        pytest.skip("root reads files whatever their mode")
     (repo.root / "secret.csv").chmod(0)
-    with pytest.raises(UnreadableFileError):
-        repo.snapshot(["secret.csv"], message="x")
+    if os.geteuid() != 0:
+        with pytest.raises(UnreadableFileError, match="secret.csv"):
+            repo.snapshot(["secret.csv"], message="x")
+        return
+    # Root reads any file; drop the capabilities that let it, as a real user would lack them.
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's read override")
+    caps = "-dac_override,-dac_read_search"
+    out = subprocess.run(
+        ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", sys.executable,
+         "-m", "jupyter_mlversion.cli.main", "snapshot", "secret.csv", "-m", "x"],
+        cwd=repo.root, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )  # fmt: skip
+    assert out.returncode == 1, out.stderr
+    assert "cannot be read" in out.stderr and "secret.csv" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert repo.count() == 0
 
 
 def test_special_files_are_skipped_not_read(make_project):
