@@ -11,6 +11,8 @@ from urllib.parse import unquote
 
 from jupyter_mlversion.core.errors import InvalidNameError, PathOutsideProjectError
 
+MAX_NAME = 255
+MAX_PATH = 4096
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Tags, aliases and model names: what git accepts as a ref component and reads back unchanged.
@@ -41,6 +43,11 @@ def clean_relative(value: str, what: str = "path") -> PurePosixPath:
         if ".." in PurePosixPath(candidate).parts:
             raise PathOutsideProjectError(f"{what} {value!r} climbs out with '..'")
     parts = [p for p in PurePosixPath(value).parts if p != "."]
+    # Refuse what the file system would refuse (ENAMETOOLONG) before touching it.
+    if len(value.encode()) > MAX_PATH or any(len(p.encode()) > MAX_NAME for p in parts):
+        raise PathOutsideProjectError(
+            f"{what} {value[:60]!r}... is too long ({MAX_NAME} bytes per name, {MAX_PATH} in all)"
+        )
     if not parts:
         return PurePosixPath(".")
     if ".mlversion" in parts:
@@ -52,7 +59,10 @@ def resolve_inside(root: Path, value: str, what: str = "path") -> Path:
     """``root / value`` with symlinks resolved; PathOutsideProjectError when it escapes ``root``."""
     rel = clean_relative(value, what)
     base = root.resolve()
-    target = (base / rel).resolve()
+    try:
+        target = (base / rel).resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop, or a name the OS refuses
+        raise PathOutsideProjectError(f"{what} {value!r} cannot be resolved: {exc}") from None
     if target != base and not target.is_relative_to(base):
         raise PathOutsideProjectError(
             f"{what} {value!r} leads outside {base.name or base} (through a symlink?)"

@@ -92,3 +92,10 @@ def test_good_refs(ref: str) -> None:
 def test_bad_refs(ref: str) -> None:
     with pytest.raises((InvalidNameError, PathOutsideProjectError)):
         check_ref(ref)
+
+
+def test_names_longer_than_the_file_system_allows_are_refused(root: Path) -> None:
+    with pytest.raises(PathOutsideProjectError, match="too long"):
+        resolve_inside(root, "0" * 5000)
+    with pytest.raises(PathOutsideProjectError, match="too long"):
+        resolve_inside(root, "nb/" + "x" * 300)

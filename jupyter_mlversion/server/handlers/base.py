@@ -164,7 +164,11 @@ class MlversionHandler(APIHandler):
     def locator(self) -> Path:
         """The absolute path named by ``?path=``, checked to lie inside the server root."""
         target = resolve_inside(self.state.root, self.required("path"), "path")
-        if not target.exists():
+        try:
+            found = target.exists()
+        except OSError:
+            found = False
+        if not found:
             raise ReferenceNotFoundError(
                 f"no file or folder {self.required('path')!r} under the server's root folder"
             )
