@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import FileEntry
+from .model import CellIO, FileEntry, Snapshot
 
 SCHEMA_VERSION = "1"
 
@@ -63,6 +63,26 @@ class IndexedSnapshot:
     time: str
     message: str
     summary: dict[str, Any]
+
+    def to_snapshot(
+        self, tags: Iterable[str] = (), meta: Mapping[str, Any] | None = None
+    ) -> Snapshot:
+        """The Snapshot value; ``meta`` (its snapshot.json) adds environment and lineage."""
+        values = self.summary if meta is None else meta
+        return Snapshot(
+            id=self.id,
+            parents=self.parents,
+            author=self.author,
+            email=self.email,
+            time=self.time,
+            message=self.message,
+            metrics=dict(values.get("metrics", {})),
+            params=dict(values.get("params", {})),
+            environment=dict(meta.get("environment", {})) if meta else {},
+            lineage=tuple(CellIO.from_dict(c) for c in meta.get("lineage", [])) if meta else (),
+            tracked=tuple(meta.get("tracked", ())) if meta else (),
+            tags=tuple(tags),
+        )
 
 
 class Index:

@@ -20,6 +20,7 @@ from .results import Diff
 if TYPE_CHECKING:
     from .repository import Repository
 
+
 _HEAD_N = re.compile(r"^HEAD(~\d+|\^+)?$")
 
 
@@ -34,20 +35,7 @@ class ReadMixin:
         rel = None if path is None else self.relpath(path)
         tags = self.tags_by_snapshot()
         rows = self.index.snapshots(path=rel, limit=limit, offset=offset)
-        return [
-            Snapshot(
-                id=r.id,
-                parents=r.parents,
-                author=r.author,
-                email=r.email,
-                time=r.time,
-                message=r.message,
-                metrics=dict(r.summary.get("metrics", {})),
-                params=dict(r.summary.get("params", {})),
-                tags=tuple(tags.get(r.id, ())),
-            )
-            for r in rows
-        ]
+        return [r.to_snapshot(tags.get(r.id, ())) for r in rows]
 
     def count(self: Repository, *, path: str | None = None) -> int:
         self.sync_index()

@@ -30,9 +30,9 @@ from .errors import (
 )
 from .gitrefs import read_ref
 from .ignore import IgnoreRules
-from .index import Index
+from .index import Index, IndexedSnapshot
 from .lock import project_lock
-from .model import CellIO, FileEntry, Snapshot
+from .model import FileEntry, Snapshot
 from .paths import META_DIR, to_relative
 from .repo_maintenance import MaintenanceMixin
 from .repo_names import NamesMixin
@@ -240,8 +240,6 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
             blobs = history.read_blobs(sha, [pointer.SNAPSHOT_JSON, pointer.MANIFEST_JSON])
             meta = pointer.parse_metadata(blobs.get(pointer.SNAPSHOT_JSON))
             state = pointer.parse_manifest(blobs.get(pointer.MANIFEST_JSON))
-            from .index import IndexedSnapshot
-
             row = IndexedSnapshot(
                 seq=0,
                 id=sha,
@@ -288,24 +286,11 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
         row = self.index.snapshot(sha)
         if row is None:
             raise ReferenceNotFoundError(f"{sha} is not a snapshot of this project")
-        meta: Mapping[str, Any] = row.summary
+        meta: Mapping[str, Any] | None = None
         if full:
             blob = self.history.read_blobs(sha, [pointer.SNAPSHOT_JSON]).get(pointer.SNAPSHOT_JSON)
             meta = pointer.parse_metadata(blob)
-        return Snapshot(
-            id=row.id,
-            parents=row.parents,
-            author=row.author,
-            email=row.email,
-            time=row.time,
-            message=row.message,
-            metrics=dict(meta.get("metrics", {})),
-            params=dict(meta.get("params", {})),
-            environment=dict(meta.get("environment", {})) if full else {},
-            lineage=tuple(CellIO.from_dict(c) for c in meta.get("lineage", [])) if full else (),
-            tracked=tuple(meta.get("tracked", ())) if full else (),
-            tags=tuple(self.tags_by_snapshot().get(row.id, ())),
-        )
+        return row.to_snapshot(self.tags_by_snapshot().get(row.id, ()), meta)
 
 
 def _bytes_progress(progress: Any) -> Any:
