@@ -4,6 +4,24 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import type {
+  IAliases,
+  IArtifactVersion,
+  IDiff,
+  IFileDiff,
+  IJob,
+  ILineage,
+  IModelVersion,
+  IProject,
+  IRegisteredModel,
+  IRegistryEvent,
+  ISnapshotDetail,
+  ISnapshotPage,
+  ISnapshotRequest,
+  IStatus,
+  Stage
+} from './types';
+
 /** Path of the REST API below the server's base URL. */
 export const API_NAMESPACE = 'mlversion/api';
 
@@ -60,4 +78,148 @@ export function errorMessage(response: Response, data: unknown): string {
     return `${response.url.split('?')[0]} was not found: is the jupyter_mlversion server extension enabled? (try 'jupyter server extension list')`;
   }
   return `the server answered ${response.status} ${response.statusText}`.trim();
+}
+
+/** Query string from parameters, leaving out undefined ones. */
+export function query(params: { [key: string]: string | number | boolean | undefined | null }): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null) {
+      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+    }
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function json(method: string, body: unknown): RequestInit {
+  return { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } };
+}
+
+/** How long a job-starting request waits for the job before answering 202 (seconds). */
+const INLINE_WAIT = 0.5;
+
+/**
+ * Typed calls, one per endpoint. `path` is the notebook (or folder) whose project is meant,
+ * relative to the server root.
+ */
+export namespace API {
+  export const project = (path: string): Promise<IProject> =>
+    requestAPI(`project${query({ path })}`);
+
+  export const status = (path: string): Promise<IStatus> => requestAPI(`status${query({ path })}`);
+
+  export const snapshots = (
+    path: string,
+    options: { file?: string; limit?: number; offset?: number } = {}
+  ): Promise<ISnapshotPage> => requestAPI(`snapshots${query({ path, ...options })}`);
+
+  export const createSnapshot = (path: string, request: ISnapshotRequest): Promise<IJob> =>
+    requestAPI(`snapshots${query({ path, wait: INLINE_WAIT })}`, json('POST', request));
+
+  export const snapshot = (path: string, ref: string, lineage = false): Promise<ISnapshotDetail> =>
+    requestAPI(`snapshots/${encodeURIComponent(ref)}${query({ path, lineage })}`);
+
+  export const diff = (path: string, old: string, newRef: string): Promise<IDiff> =>
+    requestAPI(`diff${query({ path, old, new: newRef })}`);
+
+  export const diffFile = (
+    path: string,
+    file: string,
+    old: string,
+    newRef: string,
+    outputs = true
+  ): Promise<IFileDiff> =>
+    requestAPI(`diff/file${query({ path, file, old, new: newRef, outputs })}`);
+
+  export const restoreCell = (
+    path: string,
+    cellId: string,
+    to: string,
+    dryRun: boolean
+  ): Promise<IJob> =>
+    requestAPI(
+      `restore/cell${query({ path, wait: INLINE_WAIT })}`,
+      json('POST', { cell_id: cellId, to, dry_run: dryRun })
+    );
+
+  export const restorePaths = (
+    path: string,
+    paths: string[],
+    to: string,
+    dryRun: boolean
+  ): Promise<IJob> =>
+    requestAPI(
+      `restore/paths${query({ path, wait: INLINE_WAIT })}`,
+      json('POST', { paths, to, dry_run: dryRun })
+    );
+
+  export const tags = (path: string): Promise<{ tags: { [name: string]: string } }> =>
+    requestAPI(`tags${query({ path })}`);
+
+  export const createTag = (
+    path: string,
+    name: string,
+    ref: string,
+    message?: string
+  ): Promise<{ tags: { [name: string]: string } }> =>
+    requestAPI(`tags${query({ path })}`, json('POST', { name, ref, message }));
+
+  export const deleteTag = (path: string, name: string): Promise<void> =>
+    requestAPI(`tags/${encodeURIComponent(name)}${query({ path })}`, { method: 'DELETE' });
+
+  export const versions = (
+    path: string,
+    file: string
+  ): Promise<{ path: string; versions: IArtifactVersion[] }> =>
+    requestAPI(`versions${query({ path, file })}`);
+
+  export const aliases = (path: string, file?: string): Promise<IAliases> =>
+    requestAPI(`aliases${query({ path, file })}`);
+
+  export const setAlias = (
+    path: string,
+    file: string,
+    name: string,
+    version?: number,
+    message?: string
+  ): Promise<IArtifactVersion> =>
+    requestAPI(`aliases${query({ path })}`, json('PUT', { file, name, version, message }));
+
+  export const removeAlias = (path: string, file: string, name: string): Promise<void> =>
+    requestAPI(`aliases${query({ path, file, name })}`, { method: 'DELETE' });
+
+  export const models = (path: string): Promise<{ models: IRegisteredModel[] }> =>
+    requestAPI(`models${query({ path })}`);
+
+  export const registerModel = (
+    path: string,
+    name: string,
+    ref: string,
+    description?: string
+  ): Promise<IModelVersion> =>
+    requestAPI(`models${query({ path })}`, json('POST', { name, ref, description }));
+
+  export const promoteModel = (
+    path: string,
+    name: string,
+    version: number,
+    stage: Stage,
+    reason: string
+  ): Promise<IModelVersion> =>
+    requestAPI(
+      `models/${encodeURIComponent(name)}/versions/${version}/stage${query({ path })}`,
+      json('PUT', { stage, reason })
+    );
+
+  export const registryHistory = (
+    path: string,
+    name?: string
+  ): Promise<{ events: IRegistryEvent[] }> =>
+    requestAPI(`registry/history${query({ path, name })}`);
+
+  export const lineage = (path: string, cellId: string): Promise<ILineage> =>
+    requestAPI(`lineage${query({ path, cell_id: cellId })}`);
+
+  export const job = (id: string, wait = 0): Promise<IJob> =>
+    requestAPI(`jobs/${encodeURIComponent(id)}${query({ wait })}`);
 }

@@ -1,40 +1,123 @@
 /**
- * The JupyterLab plugin: wires the sidebar and its command into the application.
+ * The JupyterLab plugin: wires the model, the sidebar, the save handshake and the commands.
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ICommandPalette, MainAreaWidget, Notification } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
-import { versionsIcon } from './icons';
-import { statusLoader, VersionsSidebar } from './sidebar';
-import { CommandIDs, PLUGIN_ID } from './tokens';
+import { addCommands } from './commands';
+import { VersionsModel } from './model';
+import { attachKernel } from './savehandshake';
+import { VersionsSidebar } from './sidebar';
+import { PLUGIN_ID } from './tokens';
+import { DetailsWidget } from './widgets/details';
 
 /** Rank in the left sidebar: after the file browser, git and the table of contents. */
 const SIDEBAR_RANK = 600;
+
+/** Serve the save handshake on every kernel the notebook gets. */
+function serveSaves(panel: NotebookPanel): void {
+  const saveable = { save: () => panel.context.save() };
+  const attach = (): void => {
+    const kernel = panel.sessionContext.session?.kernel;
+    if (kernel) {
+      void attachKernel(kernel, saveable);
+    }
+  };
+  panel.sessionContext.kernelChanged.connect(attach);
+  void panel.sessionContext.ready.then(attach);
+}
+
+/** Follow the active notebook and its active cell. */
+function followNotebook(tracker: INotebookTracker, model: VersionsModel): void {
+  const onCell = (): void => {
+    const panel = tracker.currentWidget;
+    const cell = panel?.content.activeCell;
+    if (!panel || !cell || cell.model.type !== 'code') {
+      void model.setCell(null);
+      return;
+    }
+    void model.setCell({ id: cell.model.id, index: panel.content.activeCellIndex });
+  };
+  tracker.currentChanged.connect(() => {
+    void model.setNotebook(tracker.currentWidget?.context.path ?? null).then(onCell);
+  });
+  tracker.activeCellChanged.connect(onCell);
+  tracker.widgetAdded.connect((_, panel) => serveSaves(panel));
+  tracker.forEach(serveSaves);
+  if (tracker.currentWidget) {
+    void model.setNotebook(tracker.currentWidget.context.path).then(onCell);
+  }
+}
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description: 'Version control of data, models and notebooks',
   autoStart: true,
-  optional: [ICommandPalette, ILayoutRestorer, IDefaultFileBrowser],
+  requires: [INotebookTracker, IRenderMimeRegistry],
+  optional: [ICommandPalette, ILayoutRestorer, IEditorServices],
   activate: (
     app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    rendermime: IRenderMimeRegistry,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    browser: IDefaultFileBrowser | null
+    editors: IEditorServices | null
   ): void => {
-    // The project is the one holding the folder shown in the file browser.
-    const sidebar = new VersionsSidebar(statusLoader(() => browser?.model.path ?? ''));
+    const model = new VersionsModel();
+    const editorFactory = editors?.factoryService.newInlineEditor.bind(editors.factoryService);
+    const openDetails = (refs: string[]): void => {
+      const content = new DetailsWidget(model, refs, { rendermime, editorFactory });
+      const widget = new MainAreaWidget({ content });
+      widget.id = `jp-mlversion-details-${refs.join('-')}`;
+      widget.title.label = content.title.label;
+      widget.title.closable = true;
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    };
+    const sidebar = new VersionsSidebar({
+      model,
+      saveFirst: async () => {
+        await tracker.currentWidget?.context.save();
+      },
+      openDetails,
+      rerun: async () => {
+        const panel = tracker.currentWidget;
+        const cell = model.cell;
+        if (!panel || !cell) {
+          return;
+        }
+        panel.content.activeCellIndex = cell.index;
+        await NotebookActions.run(panel.content, panel.sessionContext);
+      }
+    });
     app.shell.add(sidebar, 'left', { rank: SIDEBAR_RANK });
     restorer?.add(sidebar, sidebar.id);
 
-    app.commands.addCommand(CommandIDs.openSidebar, {
-      label: 'Open Versions Sidebar',
-      caption: 'Show snapshots of data, models and notebooks',
-      icon: versionsIcon,
-      execute: () => app.shell.activateById(sidebar.id)
+    model.failed.connect((_, message) => {
+      Notification.error(message, { autoClose: 8000 });
     });
-    palette?.addItem({ command: CommandIDs.openSidebar, category: 'Versions' });
+    let progressId = '';
+    model.progress.connect((_, progress) => {
+      if (progress === null) {
+        if (progressId) {
+          Notification.dismiss(progressId);
+        }
+        progressId = '';
+      } else if (progressId) {
+        const message = `${progress.title}: ${progress.text || 'working…'}`;
+        Notification.update({ id: progressId, message, type: 'in-progress' });
+      } else {
+        progressId = Notification.emit(`${progress.title}: working…`, 'in-progress', {
+          autoClose: false
+        });
+      }
+    });
+
+    followNotebook(tracker, model);
+    addCommands(app, { model, sidebar, tracker, palette });
   }
 };
 

@@ -1,21 +1,9 @@
 /**
- * The project status as the REST API returns it, and how the sidebar words it.
+ * How the sidebar words the project status and drafts a snapshot message.
  */
+import type { IChange, IStatus } from './types';
 
-/** One file that differs from the last snapshot. */
-export interface IChange {
-  path: string;
-  status: string;
-  kind: string;
-}
-
-/** The answer of `GET mlversion/api/status`. */
-export interface IStatus {
-  head: string | null;
-  clean: boolean;
-  tracked: number;
-  changes: IChange[];
-}
+export type { IChange, IStatus } from './types';
 
 /** Length of a snapshot id as shown to people (like a short git hash). */
 export const SHORT_ID_LENGTH = 8;
@@ -38,4 +26,66 @@ export function summarizeStatus(status: IStatus): string {
 /** "1 file", "2 files". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+const VERBS: { [status in IChange['status']]: string } = {
+  added: 'Add',
+  modified: 'Update',
+  removed: 'Remove'
+};
+
+/** A message saying what changed: "Update data/a.csv, train.ipynb; add models/m.pkl". */
+export function draftMessage(changes: IChange[], maxNames = 3): string {
+  if (changes.length === 0) {
+    return '';
+  }
+  const groups: string[] = [];
+  for (const status of ['modified', 'added', 'removed'] as IChange['status'][]) {
+    const paths = changes.filter(c => c.status === status).map(c => c.path);
+    if (paths.length === 0) {
+      continue;
+    }
+    const shown = paths.slice(0, maxNames).join(', ');
+    const more = paths.length > maxNames ? ` and ${paths.length - maxNames} more` : '';
+    const verb = groups.length === 0 ? VERBS[status] : VERBS[status].toLowerCase();
+    groups.push(`${verb} ${shown}${more}`);
+  }
+  return groups.join('; ');
+}
+
+/**
+ * Metrics typed as "accuracy=0.91, loss 0.3" (commas or new lines between, '=' ':' or space
+ * inside). Throws with the offending piece when a value is not a number.
+ */
+export function parseMetrics(text: string): { [name: string]: number } {
+  const metrics: { [name: string]: number } = {};
+  for (const piece of text.split(/[,\n;]/)) {
+    const trimmed = piece.trim();
+    if (!trimmed) {
+      continue;
+    }
+    const match = /^([^=:\s]+)\s*[=:\s]\s*(\S+)$/.exec(trimmed);
+    const value = match ? Number(match[2]) : NaN;
+    if (!match || !Number.isFinite(value)) {
+      throw new Error(`'${trimmed}' is not a metric: write name=number, e.g. accuracy=0.91`);
+    }
+    metrics[match[1]] = value;
+  }
+  return metrics;
+}
+
+/** Names of tags are like git's: letters, digits, '.', '_' and '-'. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** Tags typed with spaces or commas between; throws naming a bad one. */
+export function parseTags(text: string): string[] {
+  const tags = text.split(/[\s,]+/).filter(Boolean);
+  for (const tag of tags) {
+    if (!NAME_PATTERN.test(tag)) {
+      throw new Error(
+        `'${tag}' cannot be a tag: use letters, digits, '.', '_' or '-', starting with a letter or digit`
+      );
+    }
+  }
+  return tags;
 }

@@ -12,4 +12,21 @@ export const SIDEBAR_ID = 'jp-mlversion-sidebar';
 export namespace CommandIDs {
   /** Reveal the "Versions" panel in the left sidebar. */
   export const openSidebar = 'mlversion:open-sidebar';
+  /** Save the notebook and take a snapshot with the form's contents. */
+  export const snapshot = 'mlversion:snapshot';
+  /** Focus the snapshot message box. */
+  export const focusMessage = 'mlversion:focus-message';
+  /** Refresh status, history and names. */
+  export const refresh = 'mlversion:refresh';
+  /** Open the details of the selected snapshot, or the diff of the two selected. */
+  export const openSelected = 'mlversion:open-selected';
+  /** Focus the history list. */
+  export const focusHistory = 'mlversion:focus-history';
+  /** Show the data inputs of the active cell. */
+  export const cellInputs = 'mlversion:cell-inputs';
+  /** Roll the active cell's inputs back to the latest snapshot that ran it. */
+  export const rollbackCell = 'mlversion:rollback-cell-inputs';
 }
+
+/** The keyboard shortcut that opens the sidebar and focuses the snapshot message. */
+export const SNAPSHOT_SHORTCUT = ['Alt Shift V'];
