@@ -6,6 +6,7 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ToolbarButton } from '@jupyterlab/ui-components';
+import type { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { versionsIcon } from './icons';
 import type { VersionsModel } from './model';
@@ -27,11 +28,10 @@ export function addCommands(app: JupyterFrontEnd, context: ICommandContext): voi
   const { model, sidebar, tracker, palette } = context;
   const show = (): void => app.shell.activateById(sidebar.id);
   const hasProject = (): boolean => model.project !== null;
-  const expand = (widget: { title: unknown }): void => {
-    const index = sidebar.widgets.findIndex(w => w.title === widget.title);
-    const panel = sidebar.content as unknown as { expand?: (i: number) => void };
-    if (index >= 0 && panel.expand) {
-      panel.expand(index);
+  const expand = (widget: Widget): void => {
+    const index = sidebar.widgets.indexOf(widget);
+    if (index >= 0) {
+      (sidebar.content as AccordionPanel).expand(index);
     }
   };
 

@@ -3,7 +3,7 @@
  * snapshot, names (tags, aliases, registry) and the selected cell's inputs.
  */
 import { refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { versionsIcon } from './icons';
 import type { VersionsModel } from './model';
@@ -61,6 +61,11 @@ export class VersionsSidebar extends SidePanel {
       widget.title.label = label;
       this.addWidget(widget);
     }
+    // Status and history matter most; the rest open on demand (or by their commands).
+    const accordion = this.content as AccordionPanel;
+    accordion.setRelativeSizes([3, 5, 2, 2, 2]);
+    accordion.collapse(3);
+    accordion.collapse(4);
     model.changed.connect((_, part) => {
       if (part === 'project') {
         this._where.textContent = model.notebook ?? '';

@@ -57,6 +57,7 @@ export function volatile(scope: Locator): Locator[] {
   return [
     scope.locator('.jp-mlversion-time'),
     scope.locator('code'),
-    scope.locator('.jp-mlversion-id')
+    scope.locator('.jp-mlversion-id'),
+    scope.locator('.jp-mlversion-summary')
   ];
 }
