@@ -81,7 +81,9 @@ export function errorMessage(response: Response, data: unknown): string {
 }
 
 /** Query string from parameters, leaving out undefined ones. */
-export function query(params: { [key: string]: string | number | boolean | undefined | null }): string {
+export function query(params: {
+  [key: string]: string | number | boolean | undefined | null;
+}): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null) {

@@ -19,10 +19,7 @@ export interface ISaveable {
 }
 
 /** The answer to one message from the kernel, or null when none is due. */
-export async function answer(
-  data: JSONObject,
-  notebook: ISaveable
-): Promise<JSONObject | null> {
+export async function answer(data: JSONObject, notebook: ISaveable): Promise<JSONObject | null> {
   if (data.action !== 'save') {
     return null;
   }
@@ -59,7 +56,10 @@ const attached = new WeakSet<Kernel.IKernelConnection>();
  * Serve the handshake for one kernel: comms the kernel opens from now on, and, when the
  * kernel already has the extension loaded (e.g. after a page reload), a comm we open.
  */
-export async function attachKernel(kernel: Kernel.IKernelConnection, notebook: ISaveable): Promise<void> {
+export async function attachKernel(
+  kernel: Kernel.IKernelConnection,
+  notebook: ISaveable
+): Promise<void> {
   if (attached.has(kernel) || kernel.isDisposed) {
     return;
   }

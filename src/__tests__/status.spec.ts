@@ -1,6 +1,10 @@
 import { IStatus, plural, summarizeStatus } from '../status';
 
-const change = (path: string, status = 'modified') => ({ path, status, kind: 'dataset' });
+const change = (path: string, status: 'added' | 'removed' | 'modified' = 'modified') => ({
+  path,
+  status,
+  kind: 'dataset' as const
+});
 
 describe('summarizeStatus', () => {
   it('says there is no snapshot yet in a new project', () => {

@@ -147,7 +147,10 @@ export class CellPanel extends Widget {
     const again = await showDialog({
       title: 'Inputs rolled back',
       body: 'Run the cell again with the restored files?',
-      buttons: [Dialog.cancelButton({ label: 'Not now' }), Dialog.okButton({ label: 'Re-run cell' })]
+      buttons: [
+        Dialog.cancelButton({ label: 'Not now' }),
+        Dialog.okButton({ label: 'Re-run cell' })
+      ]
     });
     if (again.button.accept) {
       await this._rerun();

@@ -32,7 +32,9 @@ export class DetailsWidget extends Panel {
         ? `Diff ${refs[0].slice(0, 8)}..${refs[1].slice(0, 8)}`
         : `Snapshot ${refs[0].slice(0, 8)}`;
     this.title.closable = true;
-    this._header = new Widget({ node: h('div', { className: 'jp-mlversion-details-header' }, 'Loading…') });
+    this._header = new Widget({
+      node: h('div', { className: 'jp-mlversion-details-header' }, 'Loading…')
+    });
     this.addWidget(this._header);
     void this.load();
   }
@@ -85,12 +87,23 @@ export class DetailsWidget extends Panel {
     );
   }
 
-  private _values(title: string, values: { [name: string]: unknown } | undefined): HTMLElement | null {
+  private _values(
+    title: string,
+    values: { [name: string]: unknown } | undefined
+  ): HTMLElement | null {
     const entries = Object.entries(values ?? {});
     if (!entries.length) {
       return null;
     }
-    return h('div', {}, h('h3', {}, title), table(['Name', 'Value'], entries.map(([k, v]) => [k, show(v)])));
+    return h(
+      'div',
+      {},
+      h('h3', {}, title),
+      table(
+        ['Name', 'Value'],
+        entries.map(([k, v]) => [k, show(v)])
+      )
+    );
   }
 
   private async _diffInto(old: string, newRef: string): Promise<void> {
@@ -104,7 +117,12 @@ export class DetailsWidget extends Panel {
   private _drawDiff(diff: IDiff): void {
     const deltas = (title: string, list: IValueDelta[]): HTMLElement | null =>
       list.length
-        ? h('div', {}, h('h3', {}, title), table(['Name', 'Old', 'New', 'Δ'], list.map(deltaRow), 'jp-mlversion-deltas'))
+        ? h(
+            'div',
+            {},
+            h('h3', {}, title),
+            table(['Name', 'Old', 'New', 'Δ'], list.map(deltaRow), 'jp-mlversion-deltas')
+          )
         : null;
     replaceChildren(
       this._header.node,
@@ -122,7 +140,8 @@ export class DetailsWidget extends Panel {
   private _fileSection(change: IChange, old: string, newRef: string): Widget {
     const section = new Panel();
     section.addClass('jp-mlversion-file-section');
-    const version = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `v${v}`);
+    const version = (v: number | null | undefined): string =>
+      v === null || v === undefined ? '—' : `v${v}`;
     const button = h(
       'button',
       { className: 'jp-mlversion-button jp-mod-small', 'aria-expanded': 'false' },
@@ -160,7 +179,8 @@ export class DetailsWidget extends Panel {
             section.addWidget(body);
           }
         },
-        (error: unknown) => replaceChildren(shown.node, h('p', { className: 'jp-mod-error' }, errorText(error)))
+        (error: unknown) =>
+          replaceChildren(shown.node, h('p', { className: 'jp-mod-error' }, errorText(error)))
       );
     });
     return section;

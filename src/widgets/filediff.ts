@@ -16,7 +16,11 @@ function records(title: string, rows: Row[]): HTMLElement | null {
     'div',
     {},
     h('h4', {}, title),
-    table(columns, rows.map(row => columns.map(c => show(row[c]))), 'jp-mlversion-records')
+    table(
+      columns,
+      rows.map(row => columns.map(c => show(row[c]))),
+      'jp-mlversion-records'
+    )
   );
 }
 
@@ -45,11 +49,7 @@ export function tableDiff(detail: IJSONObject): HTMLElement {
     'div',
     { className: 'jp-mlversion-table-diff' },
     h('h4', {}, 'Rows'),
-    table(
-      Object.keys(rows),
-      [Object.values(rows).map(value => show(value))],
-      'jp-mlversion-rows'
-    ),
+    table(Object.keys(rows), [Object.values(rows).map(value => show(value))], 'jp-mlversion-rows'),
     h('h4', {}, 'Schema'),
     schema.added?.length || schema.removed?.length || typeChanges.length
       ? table(
@@ -62,7 +62,10 @@ export function tableDiff(detail: IJSONObject): HTMLElement {
         )
       : h('p', {}, 'Same columns and types.'),
     statRows.length
-      ? [h('h4', {}, 'Columns'), table(['Column', 'Nulls', 'Distinct', 'Min', 'Max', 'Mean'], statRows)]
+      ? [
+          h('h4', {}, 'Columns'),
+          table(['Column', 'Nulls', 'Distinct', 'Min', 'Max', 'Mean'], statRows)
+        ]
       : null,
     records('Added rows (sample)', samples.added ?? []),
     records('Removed rows (sample)', samples.removed ?? []),
@@ -76,14 +79,24 @@ export function modelDiff(detail: IJSONObject): HTMLElement {
   const scalars = Object.entries(detail).filter(
     ([, value]) => value === null || typeof value !== 'object'
   );
-  parts.push(table(['Property', 'Value'], scalars.map(([k, v]) => [k, show(v)])));
+  parts.push(
+    table(
+      ['Property', 'Value'],
+      scalars.map(([k, v]) => [k, show(v)])
+    )
+  );
   for (const [key, value] of Object.entries(detail)) {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const inner = value as Row;
       for (const list of ['added', 'removed', 'changed']) {
         const items = inner[list];
         if (Array.isArray(items) && items.length) {
-          parts.push(records(`${key}: ${list}`, items.map(item => flatten(item))));
+          parts.push(
+            records(
+              `${key}: ${list}`,
+              items.map(item => flatten(item))
+            )
+          );
         }
       }
     }

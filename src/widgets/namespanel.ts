@@ -90,8 +90,16 @@ export class NamesPanel extends Widget {
   }
 
   private _aliasForm(): HTMLElement {
-    const file = h('input', { className: 'jp-mlversion-input', placeholder: 'file', 'aria-label': 'Alias file' });
-    const name = h('input', { className: 'jp-mlversion-input', placeholder: 'alias, e.g. best', 'aria-label': 'Alias name' });
+    const file = h('input', {
+      className: 'jp-mlversion-input',
+      placeholder: 'file',
+      'aria-label': 'Alias file'
+    });
+    const name = h('input', {
+      className: 'jp-mlversion-input',
+      placeholder: 'alias, e.g. best',
+      'aria-label': 'Alias name'
+    });
     const version = h('input', {
       className: 'jp-mlversion-input',
       placeholder: 'version (latest)',
@@ -133,7 +141,11 @@ export class NamesPanel extends Widget {
                 model.versions.map(version => [
                   `${version.number}`,
                   `${version.path}${version.artifact_version !== undefined ? `@v${version.artifact_version}` : ''}`,
-                  h('span', { className: `jp-mlversion-stage jp-mod-${version.stage}` }, version.stage),
+                  h(
+                    'span',
+                    { className: `jp-mlversion-stage jp-mod-${version.stage}` },
+                    version.stage
+                  ),
                   this._promoteForm(version)
                 ])
               )
@@ -150,7 +162,10 @@ export class NamesPanel extends Widget {
   private _promoteForm(version: IModelVersion): HTMLElement {
     const stage = h(
       'select',
-      { className: 'jp-mlversion-input', 'aria-label': `Stage for ${version.model} ${version.number}` },
+      {
+        className: 'jp-mlversion-input',
+        'aria-label': `Stage for ${version.model} ${version.number}`
+      },
       ...STAGES.map(s => h('option', { value: s, selected: s === version.stage }, s))
     );
     const reason = h('input', {

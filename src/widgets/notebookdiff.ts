@@ -39,7 +39,9 @@ export function cellSummary(detail: IJSONObject): string {
 export function notebookDiff(detail: IJSONObject, context: INotebookDiffContext): Widget {
   const panel = new Panel();
   panel.addClass('jp-mlversion-notebook-diff');
-  panel.addWidget(new Widget({ node: h('p', { className: 'jp-mlversion-hint' }, cellSummary(detail)) }));
+  panel.addWidget(
+    new Widget({ node: h('p', { className: 'jp-mlversion-hint' }, cellSummary(detail)) })
+  );
   const model = new NotebookDiffModel(
     detail.base as unknown as nbformat.INotebookContent,
     detail.diff as unknown as IDiffEntry[]
