@@ -248,6 +248,11 @@ class History(TagsMixin):
             if item is not None and item[1] == "blob"
         }
 
+    def read_many(self, specs: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        """Contents of ``(commit, path)`` pairs, across commits, through one ``cat-file``."""
+        found = self._git.cat_file_batch([f"{commit_arg(c)}:{validate_path(p)}" for c, p in specs])
+        return [item[2] if item is not None and item[1] == "blob" else None for item in found]
+
     def list_tree(self, commit: str) -> dict[str, str]:
         """Every file of ``commit``: ``{path: blob sha}``, recursive."""
         rev = commit_arg(commit)

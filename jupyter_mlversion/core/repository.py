@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 HISTORY_DIR = "history.git"
 MAIN_REF = "refs/heads/main"
+_SYNC_BATCH = 500  # commits read per git process when (re)building the index
 
 
 class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
@@ -235,25 +236,30 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
             start = None
             commits = history.rev_list(since=None)
         infos = {c.sha: c for c in history.log(head, limit=len(commits))}
-        for sha in commits:
-            info = infos[sha]
-            blobs = history.read_blobs(sha, [pointer.SNAPSHOT_JSON, pointer.MANIFEST_JSON])
-            meta = pointer.parse_metadata(blobs.get(pointer.SNAPSHOT_JSON))
-            state = pointer.parse_manifest(blobs.get(pointer.MANIFEST_JSON))
-            row = IndexedSnapshot(
-                seq=0,
-                id=sha,
-                parents=tuple(info.parents),
-                author=info.author,
-                email=info.email,
-                time=info.time,
-                message=info.message,
-                summary={"metrics": meta.get("metrics", {}), "params": meta.get("params", {})},
-            )
-            if not index.add_snapshot(row, state, index.head_files(), meta.get("lineage", [])):
-                # Another process indexed this range meanwhile; start over from its head.
-                self.sync_index(head)
-                return
+        previous = index.head_files()
+        names = (pointer.SNAPSHOT_JSON, pointer.MANIFEST_JSON)
+        for first in range(0, len(commits), _SYNC_BATCH):
+            batch = commits[first : first + _SYNC_BATCH]
+            blobs = history.read_many([(sha, name) for sha in batch for name in names])
+            for n, sha in enumerate(batch):
+                info = infos[sha]
+                meta = pointer.parse_metadata(blobs[2 * n])
+                state = pointer.parse_manifest(blobs[2 * n + 1])
+                row = IndexedSnapshot(
+                    seq=0,
+                    id=sha,
+                    parents=tuple(info.parents),
+                    author=info.author,
+                    email=info.email,
+                    time=info.time,
+                    message=info.message,
+                    summary={"metrics": meta.get("metrics", {}), "params": meta.get("params", {})},
+                )
+                if not index.add_snapshot(row, state, previous, meta.get("lineage", [])):
+                    # Another process indexed this range meanwhile; start over from its head.
+                    self.sync_index(head)
+                    return
+                previous = state
         return
 
     def status(self, *, progress: Any = None) -> Status:
