@@ -56,4 +56,13 @@ class MlversionServer(Configurable):
         30.0, help="Longest a request may wait (?wait=) for a job to finish before 202."
     ).tag(config=True)
 
+    store_path = Unicode(
+        "",
+        help=(
+            "Folder holding the objects of every project served (e.g. a team volume on "
+            "JupyterHub); empty keeps each project's own setting (.mlversion/config.toml "
+            "[store] path, or the MLVERSION_STORE environment variable)."
+        ),
+    ).tag(config=True)
+
     job_history = Int(200, help="Finished jobs kept in memory for GET jobs/{id}.").tag(config=True)

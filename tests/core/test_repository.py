@@ -237,3 +237,27 @@ def test_path_filtered_log_and_paging(make_project):
     assert [s.message for s in repo.log(path="b.txt")] == ["b1", "both"]
     assert [s.message for s in repo.log(limit=2, offset=1)] == ["a3", "a2"]
     assert repo.count(path="a.txt") == 4
+
+
+def test_projects_can_share_one_object_store(make_project, tmp_path, monkeypatch):
+    shared = tmp_path / "team-store"
+    payload = os.urandom(400_000)
+    first = make_project({"d.bin": payload}, name="alice")
+    second = make_project({"d.bin": payload}, name="bob")
+    for repo in (first, second):
+        config = repo.meta / "config.toml"
+        config.write_text(config.read_text().replace('path = "objects"', f'path = "{shared}"'))
+    first.snapshot(["d.bin"], message="alice's copy")
+    stored = sum(p.stat().st_size for p in shared.rglob("*") if p.is_file())
+    assert stored >= len(payload)
+    second.snapshot(["d.bin"], message="bob's copy")
+    again = sum(p.stat().st_size for p in shared.rglob("*") if p.is_file())
+    assert again < stored + 10_000  # the same bytes are stored once
+    assert not any((second.meta / "objects").rglob("*.pack"))
+    (second.root / "d.bin").write_bytes(b"changed")
+    second.restore(to="d.bin@v0")
+    assert (second.root / "d.bin").read_bytes() == payload
+    # MLVERSION_STORE overrides the configuration for every project.
+    elsewhere = tmp_path / "env-store"
+    monkeypatch.setenv("MLVERSION_STORE", str(elsewhere))
+    assert Repository.open(first.root).store_root == elsewhere

@@ -45,9 +45,9 @@ class Project:
         return self.repo.relpath(resolve_inside(self.repo.root, value, what))
 
 
-def open_project(root: Path, target: Path) -> Project:
+def open_project(root: Path, target: Path, store_path: str = "") -> Project:
     """Open the project holding ``target``; it must itself lie inside the server ``root``."""
-    repo = Repository.open(target)
+    repo = Repository.open(target, store_path=store_path or None)
     repo_root = repo.root.resolve()
     if repo_root != root and not repo_root.is_relative_to(root):
         # Walking up may find a project above the served folder: treat it as absent.
@@ -68,6 +68,17 @@ class MlversionHandler(APIHandler):
     def state(self) -> ExtensionState:
         state: ExtensionState = self.settings[SETTINGS_KEY]
         return state
+
+    def author(self) -> tuple[str, str] | None:
+        """The signed-in Jupyter user as a snapshot author (None: the engine's default)."""
+        user = self.current_user
+        username = getattr(user, "username", None)
+        name = getattr(user, "display_name", None) or getattr(user, "name", None) or username
+        # A shared token gives every request a made-up "Anonymous <moon>" user: that names
+        # nobody, so the engine's default (JupyterHub user, git config, OS user) is better.
+        if not username or not name or str(name).startswith("Anonymous "):
+            return None
+        return str(name), f"{username}@jupyter"
 
     # -- errors ------------------------------------------------------------
     def write_error(self, status_code: int, **kwargs: Any) -> None:
@@ -178,9 +189,9 @@ class MlversionHandler(APIHandler):
         """Locate the project and run ``work`` on it in the read pool, off the event loop."""
         target = self.locator()
         loop = asyncio.get_running_loop()
-        root = self.state.root
+        root, store = self.state.root, self.state.config.store_path
         return await loop.run_in_executor(
-            self.state.reads, lambda: work(open_project(root, target))
+            self.state.reads, lambda: work(open_project(root, target, store))
         )
 
     async def start_job(self, kind: str, work: Callable[[Project, Any], dict[str, Any]]) -> None:
@@ -188,12 +199,14 @@ class MlversionHandler(APIHandler):
         target = self.locator()
         # Locate the project before queueing so an unknown project fails the request itself.
         loop = asyncio.get_running_loop()
-        root = self.state.root
+        root, store = self.state.root, self.state.config.store_path
         wait = self.float_arg("wait", 0.0, 0.0, 600.0)
-        project = await loop.run_in_executor(self.state.reads, open_project, root, target)
+        project = await loop.run_in_executor(self.state.reads, open_project, root, target, store)
         # The job re-opens the project in its own thread: engine handles are not shared.
         job = self.state.jobs.start(
-            kind, project.root_relative, lambda progress: work(open_project(root, target), progress)
+            kind,
+            project.root_relative,
+            lambda progress: work(open_project(root, target, store), progress),
         )
         cfg = self.state.config
         await self.state.jobs.wait(job, min(wait, cfg.max_wait_seconds))

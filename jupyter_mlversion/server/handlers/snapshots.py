@@ -43,6 +43,7 @@ class SnapshotsHandler(MlversionHandler):
         cfg = self.state.config
         include_notebook = body.get("include_notebook", cfg.include_notebook)
         patterns = list(cfg.track_patterns)
+        author = self.author()
 
         def work(project: Project, progress: Any) -> dict[str, Any]:
             paths = [project.file(p, "paths") for p in body.get("paths", [])]
@@ -56,6 +57,7 @@ class SnapshotsHandler(MlversionHandler):
                 params=body.get("params"),
                 tags=body.get("tags", ()),
                 allow_empty=body.get("allow_empty", False),
+                author=author,
                 progress=progress,
             )
             return result.to_dict()
