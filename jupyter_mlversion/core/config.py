@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +15,9 @@ DEFAULT_CONFIG = """\
 # jupyter_mlversion project settings
 
 [store]
+# Where objects live: relative to .mlversion/, or an absolute folder that several projects
+# (say, a team on a shared JupyterHub volume) can share. MLVERSION_STORE overrides it.
+path = "objects"
 # Content-defined chunking of large files (bytes).
 chunk_min = 131072
 chunk_avg = 524288
@@ -42,6 +47,7 @@ ALWAYS_IGNORED = (
 class Config:
     """Settings of one project."""
 
+    store_path: str = "objects"
     chunk_min: int = 131072
     chunk_avg: int = 524288
     chunk_max: int = 2097152
@@ -62,6 +68,7 @@ class Config:
                     data.setdefault(section, {}).update(values)
         store, tracking = data.get("store", {}), data.get("tracking", {})
         return cls(
+            store_path=str(store.get("path", "objects")),
             chunk_min=int(store["chunk_min"]),
             chunk_avg=int(store["chunk_avg"]),
             chunk_max=int(store["chunk_max"]),
@@ -83,11 +90,16 @@ class Config:
 
 
 def _matches(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
-    for pattern in patterns:
-        if pattern.endswith("/**"):
-            prefix = pattern[:-3]
-            if rel.startswith(prefix + "/") or f"/{prefix}/" in f"/{rel}":
-                return True
-        elif fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(rel, pattern):
+    prefixes, glob = _compiled(patterns)
+    for prefix in prefixes:
+        if rel.startswith(prefix + "/") or f"/{prefix}/" in f"/{rel}":
             return True
-    return False
+    return glob is not None and (glob.match(name) is not None or glob.match(rel) is not None)
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """``folder/**`` prefixes, and every other glob as one regex (kind_of runs once per file)."""
+    prefixes = tuple(p[:-3] for p in patterns if p.endswith("/**"))
+    globs = [fnmatch.translate(p) for p in patterns if not p.endswith("/**")]
+    return prefixes, re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None

@@ -55,9 +55,10 @@ _SYNC_BATCH = 500  # commits read per git process when (re)building the index
 class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
     """A project: a folder holding ``.mlversion/``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, store_path: str | Path | None = None) -> None:
         self.root = root.resolve()
         self.meta = self.root / META_DIR
+        self._store_path = store_path
 
     # -- opening ---------------------------------------------------------
     @classmethod
@@ -96,15 +97,19 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
         return None
 
     @classmethod
-    def open(cls, path: str | Path = ".") -> Repository:
-        """Open the project holding ``path`` (walking up); NotAProjectError if none."""
+    def open(cls, path: str | Path = ".", *, store_path: str | Path | None = None) -> Repository:
+        """Open the project holding ``path`` (walking up); NotAProjectError if none.
+
+        ``store_path`` puts the objects elsewhere than the project's config says (e.g. a
+        store shared by a team); relative paths are taken from ``.mlversion/``.
+        """
         root = cls.find_root(path)
         if root is None:
             raise NotAProjectError(
                 f"no mlversion project at {Path(path).resolve()} or any folder above it; "
                 "run 'mlversion init' in the project's folder first"
             )
-        return cls(root)
+        return cls(root, store_path=store_path)
 
     def relpath(self, path: str | Path) -> str:
         """Project-relative POSIX path; PathOutsideProjectError when it escapes."""
@@ -121,11 +126,18 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
 
         cfg = self.config
         return ObjectStore(
-            self.meta / "objects",
+            self.store_root,
             avg_chunk=cfg.chunk_avg,
             min_chunk=cfg.chunk_min,
             max_chunk=cfg.chunk_max,
         )
+
+    @property
+    def store_root(self) -> Path:
+        """Folder of the objects: the open() argument, else MLVERSION_STORE, else config."""
+        chosen = self._store_path or os.environ.get("MLVERSION_STORE") or self.config.store_path
+        path = Path(chosen).expanduser()
+        return path if path.is_absolute() else self.meta / path
 
     @cached_property
     def history(self) -> History:
