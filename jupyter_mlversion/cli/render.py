@@ -69,6 +69,16 @@ def _table(title: str | None, columns: list[str], rows: list[list[str]]) -> None
     Console(soft_wrap=False).print(table)
 
 
+#: Longer change lists are cut (rendering 10,000 rows with rich takes seconds); --json has all.
+_MAX_LISTED = 50
+
+
+def _change_table(changes: list[dict[str, Any]]) -> None:
+    _table(None, ["change", "path", "kind", "size", "version"], _changes(changes[:_MAX_LISTED]))
+    if len(changes) > _MAX_LISTED:
+        print(f"... and {len(changes) - _MAX_LISTED:,} more changes ('--json' lists them all)")
+
+
 def _changes(changes: list[dict[str, Any]]) -> list[list[str]]:
     rows = []
     for c in changes:
@@ -110,7 +120,7 @@ def _snapshot(data: dict[str, Any], _: argparse.Namespace) -> None:
     tags = f" [{', '.join(snap['tags'])}]" if snap["tags"] else ""
     print(f"Snapshot {snap['short_id']}{tags}: {snap['message']}")
     if data["changes"]:
-        _table(None, ["change", "path", "kind", "size", "version"], _changes(data["changes"]))
+        _change_table(data["changes"])
 
 
 def _status(data: dict[str, Any], _: argparse.Namespace) -> None:
@@ -119,7 +129,7 @@ def _status(data: dict[str, Any], _: argparse.Namespace) -> None:
         print(f"Nothing changed since snapshot {head} ({data['tracked']} tracked files).")
         return
     print(f"Changes since snapshot {head}:")
-    _table(None, ["change", "path", "kind", "size", "version"], _changes(data["changes"]))
+    _change_table(data["changes"])
 
 
 def _log(data: dict[str, Any], _: argparse.Namespace) -> None:
@@ -159,9 +169,7 @@ def _diff(data: dict[str, Any], _: argparse.Namespace) -> None:
     else:
         print("No file differs.")
     for name in ("metrics", "params"):
-        rows = [
-            [d["name"], str(d["old"]), str(d["new"]), _delta(d["delta"])] for d in data[name]
-        ]
+        rows = [[d["name"], str(d["old"]), str(d["new"]), _delta(d["delta"])] for d in data[name]]
         if rows:
             _table(name, ["name", "old", "new", "delta"], rows)
 

@@ -14,9 +14,7 @@ import re
 import time as _time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-from git import Repo
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     AmbiguousReferenceError,
@@ -35,6 +33,9 @@ from .history_names import (
     validate_ref_name,
 )
 from .history_tags import TagsMixin
+
+if TYPE_CHECKING:  # GitPython takes ~70 ms to import; snapshots only need the git program
+    from git import Repo
 
 __all__ = [
     "MAIN_REF",
@@ -73,6 +74,8 @@ class History(TagsMixin):
     def init(cls, git_dir: str | Path) -> History:
         """Create (or reopen) the bare repository at ``git_dir`` with safe settings."""
         path = Path(git_dir)
+        from git import Repo
+
         Repo.init(path, mkdir=True, bare=True).close()
         runner = GitRunner(path)
         runner.run("symbolic-ref", "HEAD", MAIN_REF)
@@ -92,6 +95,8 @@ class History(TagsMixin):
     def repo(self) -> Repo:
         """A GitPython ``Repo`` on the same repository, for callers that want its API."""
         if self._repo is None:
+            from git import Repo
+
             self._repo = Repo(self.git_dir)
         return self._repo
 

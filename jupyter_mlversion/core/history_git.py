@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-from git.cmd import Git
 
 ZERO_OID = "0" * 40
 
@@ -53,6 +52,10 @@ def _environment() -> dict[str, str]:
 
 def git_executable() -> str:
     """The git program GitPython was configured with (``GIT_PYTHON_GIT_EXECUTABLE``)."""
+    if "git" not in sys.modules:  # not imported: GitPython's setting is the environment's
+        return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+    from git.cmd import Git
+
     return str(Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
 
 

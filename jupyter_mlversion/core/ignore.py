@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from .config import ALWAYS_IGNORED
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 class IgnoreRules:
@@ -17,10 +19,22 @@ class IgnoreRules:
         path = root / ".mlversionignore"
         if path.exists():
             lines = path.read_text(encoding="utf-8").splitlines()
-        self._spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        patterns = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        self._spec: pathspec.GitIgnoreSpec | None = None
+        if patterns:  # pathspec costs ~30 ms to import and a match per file: only when needed
+            import pathspec
+
+            self._spec = pathspec.GitIgnoreSpec.from_lines(lines)
+
+    @property
+    def has_patterns(self) -> bool:
+        """True when ``.mlversionignore`` holds patterns (beyond the fixed exclusions)."""
+        return self._spec is not None
 
     def ignored(self, rel: str, *, is_dir: bool = False) -> bool:
         parts = rel.split("/")
         if any(p in ALWAYS_IGNORED for p in parts):
             return True
-        return self._spec.match_file(rel + "/" if is_dir else rel)
+        if self._spec is None:
+            return False
+        return bool(self._spec.match_file(rel + "/" if is_dir else rel))

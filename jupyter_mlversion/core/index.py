@@ -94,9 +94,11 @@ class Index:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        if self.get_meta("schema") not in (None, SCHEMA_VERSION):
+        schema = self.get_meta("schema")
+        if schema not in (None, SCHEMA_VERSION):
             self.reset()
-        self.set_meta("schema", SCHEMA_VERSION)
+        if schema != SCHEMA_VERSION:  # a write on every open would cost each CLI call
+            self.set_meta("schema", SCHEMA_VERSION)
 
     def close(self) -> None:
         self._db.close()
@@ -149,6 +151,18 @@ class Index:
     @property
     def head(self) -> str | None:
         return self.get_meta("head")
+
+    def head_stats(self) -> dict[str, tuple[Any, ...]]:
+        """Path -> (head id, cached ino, size, mtime_ns, ctime_ns, cached id), as plain tuples.
+
+        One query and no objects per file: the "nothing changed" check of a snapshot over
+        thousands of files needs only these values. Cached columns are None when not cached.
+        """
+        rows = self._db.execute(
+            "SELECT h.path, h.id, s.ino, s.size, s.mtime_ns, s.ctime_ns, s.id "
+            "FROM head_files h LEFT JOIN stat_cache s ON s.path = h.path"
+        )
+        return {r[0]: r[1:] for r in rows}
 
     def head_files(self) -> dict[str, FileEntry]:
         rows = self._db.execute("SELECT path, id, size, kind FROM head_files")

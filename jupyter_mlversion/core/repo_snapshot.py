@@ -95,9 +95,14 @@ class SnapshotMixin:
         allow_empty: bool,
         progress: Progress | None,
     ) -> SnapshotResult:
-        head, before = self.head_state()
+        head = self.head()
+        self.sync_index(head)
         found = scan(self.root, specs, self.ignore)
         warnings = [f"skipped {s}" for s in found.skipped]
+        plain = not (metrics or params or lineage or tags or allow_empty)
+        if plain and head is not None and _unchanged(found.files, self.index.head_stats()):
+            return SnapshotResult(None, (), tuple(warnings), None)
+        before = self.index.head_files()
         if not found.files and not before and not allow_empty:
             raise MlversionError(
                 "nothing to snapshot: this project tracks no files yet; "
@@ -106,7 +111,8 @@ class SnapshotMixin:
         notebooks: dict[str, bytes] = {}
         now = self._identify(found.files, before, notebooks, warnings, progress)
         changes = self.changes_between(before, now)
-        previous = self.snapshot_model(head, full=False) if head else None
+        # Only metrics or params need the previous snapshot (and its tags, hence git).
+        previous = self.snapshot_model(head, full=False) if head and (metrics or params) else None
         metadata_changed = bool(lineage) or (
             (metrics or params)
             and (previous is None or metrics != previous.metrics or params != previous.params)
@@ -202,6 +208,8 @@ class SnapshotMixin:
                     now[rel] = FileEntry(rel, oid, st.st_size, kind)
                     continue
             todo.append(rel)
+        if not todo:  # nothing to store: do not even open the store (it imports the chunker)
+            return now
         total = sum(files[r].st_size for r in todo)
         done = 0
         fresh = []
@@ -262,6 +270,24 @@ class SnapshotMixin:
             )
         except MlversionError:
             return None, None
+
+
+def _unchanged(files: Mapping[str, os.stat_result], head: Mapping[str, tuple[Any, ...]]) -> bool:
+    """True when the files are exactly the head's and each one's stat matches its cached id.
+
+    A cheap, exact "nothing changed" (no file is read); any doubt goes down the full path.
+    """
+    if len(files) != len(head):
+        return False
+    for rel, st in files.items():
+        row = head.get(rel)
+        if (
+            row is None
+            or row[0] != row[5]
+            or row[1:5] != (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        ):
+            return False
+    return True
 
 
 def _read_stable(path: Path, rel: str) -> tuple[bytes, os.stat_result]:

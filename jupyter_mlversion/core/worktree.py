@@ -10,10 +10,10 @@ from pathlib import Path
 
 import blake3
 
+from .config import ALWAYS_IGNORED
 from .errors import UnreadableFileError
 from .ignore import IgnoreRules
 from .index import Index, StatKey
-from .paths import META_DIR
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -43,6 +43,8 @@ def scan(root: Path, specs: Iterable[str], ignore: IgnoreRules) -> Scan:
             skipped.append(f"{spec}: {exc.strerror}")
             continue
         if stat_mod.S_ISDIR(st.st_mode):
+            if spec != "." and any(p in ALWAYS_IGNORED for p in spec.split("/")):
+                continue  # everything below an always-ignored folder is ignored
             _walk(root, base, "" if spec == "." else spec, ignore, files, skipped, real_root)
         else:
             _add(root, spec, st, files, skipped, real_root)
@@ -51,36 +53,46 @@ def scan(root: Path, specs: Iterable[str], ignore: IgnoreRules) -> Scan:
 
 def _walk(
     root: Path,
-    folder: Path,
+    folder: Path | str,
     rel: str,
     ignore: IgnoreRules,
     files: dict[str, os.stat_result],
     skipped: list[str],
     real_root: str,
 ) -> None:
+    # The hot loop of every snapshot and status (one pass per tracked file): the folders above
+    # were already checked, so only each entry's own name is tested against ALWAYS_IGNORED, and
+    # .mlversionignore patterns are matched only when there are some.
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
         skipped.append(f"{rel or '.'}: {exc.strerror}")
         return
+    prefix = f"{rel}/" if rel else ""
+    patterns = ignore.has_patterns
+    is_reg = stat_mod.S_ISREG
     for entry in entries:
-        child = f"{rel}/{entry.name}" if rel else entry.name
-        if entry.name == META_DIR and not rel:
+        name = entry.name
+        if name in ALWAYS_IGNORED:  # includes META_DIR
             continue
+        child = prefix + name
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
             is_dir = False
-        if ignore.ignored(child, is_dir=is_dir):
+        if patterns and ignore.ignored(child, is_dir=is_dir):
             continue
         if is_dir:
-            _walk(root, Path(entry.path), child, ignore, files, skipped, real_root)
+            _walk(root, entry.path, child, ignore, files, skipped, real_root)
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            skipped.append(f"{child}: {exc.strerror}")
+            continue
+        if is_reg(st.st_mode):
+            files[child] = st
         else:
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError as exc:
-                skipped.append(f"{child}: {exc.strerror}")
-                continue
             _add(root, child, st, files, skipped, real_root)
 
 

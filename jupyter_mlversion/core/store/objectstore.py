@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -20,7 +22,6 @@ import blake3
 import pyfastcdc
 
 from ..errors import CorruptObjectError, FileChangedError, MissingObjectError
-from . import maintenance, restore
 from .encoding import KIND_BLOB, KIND_MANIFEST, Codec, Manifest, _corrupt
 from .fsutil import Buffer, cleanup_on_error, create_exclusive, fsync_dir, publish, temp_path
 from .fsutil import write_all as _write_all
@@ -31,11 +32,14 @@ from .reading import (
     check_unchanged,
     open_regular,
     read_error,
+    signature,
 )
 
 Progress = Callable[[int], None]
 
 KiB = 1024
+#: Seconds between looks for objects other processes stored (packs, loose folders).
+_RECHECK_S = 0.5
 MiB = 1024 * KiB
 
 
@@ -60,6 +64,9 @@ class ObjectStore:
         self._packs = PackSet(self.pack_dir)
         self._packs.refresh()
         self._writer: PackWriter | None = None
+        self._root_str = str(self.root)
+        self._checked_at = float("-inf")
+        self._loose_dirs: set[str] = set()
 
     # -- writing -----------------------------------------------------------
     @contextlib.contextmanager
@@ -111,6 +118,11 @@ class ObjectStore:
         )
 
     def _put_file_once(self, path: Path, progress: Progress | None) -> tuple[str, int]:
+        small = self._put_small(path)
+        if small is not None:
+            if progress:
+                progress(small[1])
+            return small
         handle, sig = open_regular(path)
         with handle:
             try:
@@ -126,6 +138,37 @@ class ObjectStore:
                     return self._put_chunked(path, handle, sig, progress)
             except OSError as exc:
                 raise read_error(path, exc) from exc
+
+    def _put_small(self, path: Path) -> tuple[str, int] | None:
+        """Store a small regular file with a handful of syscalls; None: take the general path.
+
+        Many small files are the common case in a dataset folder, where Python file objects and
+        extra stats cost more than the bytes. Errors also go to the general path, which names them.
+        """
+        try:
+            # O_NONBLOCK: opening a FIFO must not hang; it changes nothing for regular files.
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > self.min_chunk:
+                return None
+            data = os.read(fd, st.st_size + 1)  # one byte more than expected shows growth
+            sig = signature(st)
+            if (
+                len(data) != st.st_size
+                or signature(os.fstat(fd)) != sig
+                or signature(os.stat(path)) != sig
+            ):
+                raise FileChanged
+        except FileChanged:
+            raise
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return self.put_bytes(data), len(data)
 
     def _put_chunked(
         self, path: Path, handle: object, sig: tuple[int, ...], progress: Progress | None
@@ -161,6 +204,7 @@ class ObjectStore:
         if not folder.is_dir():
             folder.mkdir(exist_ok=True)
             fsync_dir(self.root)
+        self._loose_dirs.add(oid[:2])
         tmp = temp_path(folder)
         with cleanup_on_error(tmp, where=self.root):
             fd = create_exclusive(tmp)
@@ -178,10 +222,18 @@ class ObjectStore:
             return True
         if self._packs.locate(oid) is not None:
             return True
-        if self._loose_path(oid).exists():
-            return True
-        self._packs.refresh(cheap=True)
-        return self._packs.locate(oid) is not None
+        # Look for packs and loose folders other writers created at most every so often: with
+        # thousands of small new objects a stat or two each would cost more than they save.
+        now = time.monotonic()
+        if now - self._checked_at >= _RECHECK_S:
+            self._checked_at = now
+            self._loose_dirs = {n for n in os.listdir(self.root) if len(n) == 2}
+            self._packs.refresh(cheap=True)
+            if self._packs.locate(oid) is not None:
+                return True
+        return oid[:2] in self._loose_dirs and os.path.exists(
+            f"{self._root_str}/{oid[:2]}/{oid[2:]}"
+        )
 
     # -- reading -----------------------------------------------------------
     def has(self, oid: str) -> bool:
@@ -288,6 +340,8 @@ class ObjectStore:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
             try:
                 # Chunks are not hashed one by one: the whole-file hash proves them all.
+                from . import restore  # ctypes and threads: only restores need them
+
                 if restore.copy_verified(self, oid, fd, progress) != oid:
                     self._name_corruption(oid)
                 if mode is not None:
@@ -307,10 +361,14 @@ class ObjectStore:
     # -- housekeeping --------------------------------------------------------
     def reachable(self, file_ids: Iterable[str]) -> set[str]:
         """Every object id (manifests and chunks) the files ``file_ids`` need."""
+        from . import maintenance
+
         return maintenance.reachable(self, file_ids, missing_ok=False)
 
     def verify(self, *, progress: Progress | None = None) -> tuple[int, list[str]]:
         """Re-hash every stored object; returns (objects checked, ids found corrupt)."""
+        from . import maintenance
+
         return maintenance.verify(self, progress=progress)
 
     def gc(
@@ -320,6 +378,8 @@ class ObjectStore:
 
         Returns (objects removed, or removable with ``dry_run``; their stored bytes).
         """
+        from . import maintenance
+
         return maintenance.gc(self, set(keep_file_ids), dry_run=dry_run, temp_age=temp_age)
 
     def close(self) -> None:
