@@ -50,8 +50,9 @@ export class VersionsSidebar extends SidePanel {
     this.selected = new SelectionPanel(model, options.openDetails);
     this.names = new NamesPanel(model);
     this.cell = new CellPanel(model, options.rerun);
+    // Status and the snapshot form stay in view above the sections.
+    this.header.addWidget(this.status);
     const sections: [Widget, string][] = [
-      [this.status, 'Status'],
       [this.history, 'History'],
       [this.selected, 'Selected'],
       [this.names, 'Tags, aliases and models'],
@@ -61,11 +62,11 @@ export class VersionsSidebar extends SidePanel {
       widget.title.label = label;
       this.addWidget(widget);
     }
-    // Status and history matter most; the rest open on demand (or by their commands).
+    // The history matters most; names and cell inputs open on demand (or by their commands).
     const accordion = this.content as AccordionPanel;
-    accordion.setRelativeSizes([3, 5, 2, 2, 2]);
+    accordion.setRelativeSizes([6, 3, 2, 2]);
+    accordion.collapse(2);
     accordion.collapse(3);
-    accordion.collapse(4);
     model.changed.connect((_, part) => {
       if (part === 'project') {
         this._where.textContent = model.notebook ?? '';
