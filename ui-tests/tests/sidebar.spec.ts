@@ -24,7 +24,8 @@ test.describe('Versions sidebar', () => {
       'Update data/train.csv'
     );
     await expect(panel.locator('.jp-mlversion-StatusPanel')).toHaveScreenshot('status.png', {
-      mask: volatile(panel)
+      mask: volatile(panel),
+      maxDiffPixelRatio: 0.02
     });
 
     await panel.getByLabel('Snapshot message').fill('Thirty rows from the browser');
@@ -44,7 +45,8 @@ test.describe('Versions sidebar', () => {
     await panel.getByLabel('Search snapshots').fill('');
     await expect(panel.locator('.jp-mlversion-count')).toHaveText('3 snapshots');
     await expect(panel.locator('.jp-mlversion-HistoryPanel')).toHaveScreenshot('history.png', {
-      mask: volatile(panel)
+      mask: volatile(panel),
+      maxDiffPixelRatio: 0.02
     });
   });
 
@@ -69,7 +71,8 @@ test.describe('Versions sidebar', () => {
     await expect(nb.locator('.jp-Notebook-diff')).toBeVisible();
     await expect(nb.locator('.jp-Cell-diff').first()).toBeVisible();
     await expect(nb).toContainText('1 cell(s) modified');
-    await expect(details).toHaveScreenshot('diff.png', { mask: volatile(details) });
+    await expect(details).toHaveScreenshot('diff.png', { mask: volatile(details),
+      maxDiffPixelRatio: 0.02 });
   });
 
   test('adds a tag to a snapshot', async ({ page }) => {
@@ -86,7 +89,8 @@ test.describe('Versions sidebar', () => {
     await expect(panel.locator('.jp-mlversion-tags')).toContainText('release-1');
     await expect(panel.locator('.jp-mlversion-tags')).toContainText('baseline');
     await expect(panel.locator('.jp-mlversion-NamesPanel')).toHaveScreenshot('names.png', {
-      mask: volatile(panel)
+      mask: volatile(panel),
+      maxDiffPixelRatio: 0.02
     });
   });
 
@@ -98,7 +102,8 @@ test.describe('Versions sidebar', () => {
     const cellPanel = panel.locator('.jp-mlversion-CellPanel');
     await expect(cellPanel.locator('.jp-mlversion-cell-versions')).toContainText('data/train.csv');
     await expect(cellPanel.locator('.jp-mlversion-cell-versions')).toContainText('v0');
-    await expect(cellPanel).toHaveScreenshot('cell-inputs.png', { mask: volatile(panel) });
+    await expect(cellPanel).toHaveScreenshot('cell-inputs.png', { mask: volatile(panel),
+      maxDiffPixelRatio: 0.02 });
 
     // The oldest run read v0 (10 rows); the file now has 30.
     await cellPanel.getByRole('button', { name: /Roll back inputs to/ }).last().click();
