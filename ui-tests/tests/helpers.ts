@@ -58,6 +58,7 @@ export function volatile(scope: Locator): Locator[] {
     scope.locator('.jp-mlversion-time'),
     scope.locator('code'),
     scope.locator('.jp-mlversion-id'),
+    scope.locator('.jp-mlversion-author'),
     scope.locator('.jp-mlversion-summary')
   ];
 }
