@@ -46,7 +46,7 @@ def run_timed(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) 
 
 def run_quiet(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     """Run an untimed setup command; its stdout, error if it fails."""
-    done = subprocess.run(list(cmd), cwd=cwd, env=env, capture_output=True, text=True)
+    done = subprocess.run(list(cmd), check=False, cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}: {done.stderr[-2000:]}")
     return done.stdout

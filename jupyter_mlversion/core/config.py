@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +58,8 @@ class Config:
     @classmethod
     def load(cls, meta: Path) -> Config:
         """Read ``config.toml`` (missing keys take their defaults)."""
+        import tomllib  # only when the config is first needed (not by a no-change snapshot)
+
         data = tomllib.loads(DEFAULT_CONFIG)
         path = meta / "config.toml"
         if path.exists():

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import getpass
 import os
-import platform
 import sys
 from functools import cache
 from typing import Any
@@ -13,10 +11,14 @@ from typing import Any
 @cache
 def current_author() -> tuple[str, str]:
     """``(name, email)``: the JupyterHub user, else git's config, else the OS user."""
+    import getpass
+    import platform
+
     hub_user = os.environ.get("JUPYTERHUB_USER")
     if hub_user:
         return hub_user, f"{hub_user}@jupyterhub"
-    name, email = _git_config("user.name"), _git_config("user.email")
+    found = _git_config(r"^user\.(name|email)$")
+    name, email = found.get("user.name", ""), found.get("user.email", "")
     if name:
         return name, email or f"{name}@localhost"
     try:
@@ -26,32 +28,54 @@ def current_author() -> tuple[str, str]:
     return user, email or f"{user}@{platform.node() or 'localhost'}"
 
 
-def _git_config(key: str) -> str:
+def _git_config(pattern: str) -> dict[str, str]:
+    """Global git settings whose names match ``pattern`` (one process for all of them)."""
     import subprocess  # only when a commit is made, not on every CLI start
 
     try:
         out = subprocess.run(
-            ["git", "config", "--global", "--get", key],
+            ["git", "config", "--global", "--get-regexp", pattern],
             capture_output=True,
             text=True,
             timeout=5,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout.strip()
+        return {}
+    found: dict[str, str] = {}
+    for line in out.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        found.setdefault(key.lower(), value.strip())
+    return found
 
 
 @cache
 def environment() -> dict[str, Any]:
     """Python, platform and installed packages (name -> version) of this process."""
+    import platform  # imported here: a no-change snapshot must not pay for it
+
     return {
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
+        "platform": _platform(),
         "executable": sys.executable,
         "packages": dict(sorted(_packages().items())),
     }
+
+
+def _platform() -> str:
+    """``platform.platform()``'s text on Linux, without the ``uname -p`` process it starts."""
+    if not hasattr(os, "uname") or sys.platform != "linux":
+        import platform
+
+        return platform.platform()
+    u = os.uname()
+    try:
+        libc = os.confstr("CS_GNU_LIBC_VERSION") or ""
+    except (ValueError, OSError):
+        libc = ""
+    text = f"{u.sysname}-{u.release}-{u.machine}"
+    return f"{text}-with-{libc.replace(' ', '')}" if libc else text
 
 
 def _packages() -> dict[str, str]:

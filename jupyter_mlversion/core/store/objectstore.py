@@ -22,13 +22,13 @@ import blake3
 import pyfastcdc
 
 from ..errors import CorruptObjectError, FileChangedError, MissingObjectError
+from . import chunking
 from .encoding import KIND_BLOB, KIND_MANIFEST, Codec, Manifest, _corrupt
 from .fsutil import Buffer, cleanup_on_error, create_exclusive, fsync_dir, publish, temp_path
 from .fsutil import write_all as _write_all
 from .packs import PackSet, PackWriter
 from .reading import (
     FileChanged,
-    HashingReader,
     check_unchanged,
     open_regular,
     read_error,
@@ -173,23 +173,23 @@ class ObjectStore:
     def _put_chunked(
         self, path: Path, handle: object, sig: tuple[int, ...], progress: Progress | None
     ) -> tuple[str, int]:
-        reader = HashingReader(handle)  # type: ignore[arg-type]
+        whole = blake3.blake3()
         chunks: list[tuple[str, int]] = []
         compress: bool | None = None
         done = 0
-        for chunk in self._cdc.cut_stream(reader):
-            data = chunk.data
-            cid = blake3.blake3(data).hexdigest()
-            if compress is None:
-                compress = self._codec.pays_to_compress(data)
-            if not self._known(cid):
-                self._write(cid, self._codec.encode_blob(data, compress=compress))
-            chunks.append((cid, chunk.length))
-            done += chunk.length
-            if progress:
-                progress(done)
+        max_chunk = self._cdc.max_size
+        for cut in chunking.cut_and_hash(handle, self._cdc, max_chunk, whole):  # type: ignore[arg-type]
+            for data, cid in zip(cut.views, cut.ids, strict=True):
+                if compress is None:
+                    compress = self._codec.pays_to_compress(data)
+                if not self._known(cid):
+                    self._write(cid, self._codec.encode_blob(data, compress=compress))
+                chunks.append((cid, len(data)))
+                done += len(data)
+                if progress:
+                    progress(done)
         check_unchanged(path, handle, sig)  # type: ignore[arg-type]
-        oid = reader.hasher.hexdigest()
+        oid = whole.hexdigest()
         if len(chunks) > 1 and not self._known(oid):
             manifest = Manifest(size=done, chunks=tuple(chunks))
             self._write(oid, self._codec.encode_manifest(manifest))

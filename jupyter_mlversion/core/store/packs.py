@@ -17,6 +17,7 @@ from pathlib import Path
 import blake3
 
 from .fsutil import (
+    WRITEBACK_EVERY,
     Buffer,
     cleanup_on_error,
     create_exclusive,
@@ -24,6 +25,7 @@ from .fsutil import (
     full_error,
     is_full,
     publish,
+    start_writeback,
     temp_path,
     write_all,
 )
@@ -68,6 +70,7 @@ class PackWriter:
         self._tmp = temp_path(pack_dir, "pack-")
         self._fd: int | None = create_exclusive(self._tmp)
         self._offset = 0
+        self._flushed = 0
         self.entries: dict[str, Location] = {}
         self.failed = False
 
@@ -87,6 +90,9 @@ class PackWriter:
             raise
         self.entries[oid] = (self._offset, length)
         self._offset += length
+        if self._offset - self._flushed >= WRITEBACK_EVERY:
+            start_writeback(self._fd, self._flushed, self._offset - self._flushed)
+            self._flushed = self._offset
 
     def read(self, oid: str) -> bytes | None:
         """A record written to this (not yet visible) pack, or None."""

@@ -7,8 +7,6 @@ hashing use both cores; writeback is started every few MiB so the final fsync ha
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,26 +16,13 @@ import blake3
 
 from ..errors import MissingObjectError
 from .encoding import ENC_RAW, HEADER_LEN, KIND_BLOB, KIND_MANIFEST, MAGIC
-from .fsutil import Buffer, write_all
+from .fsutil import WRITEBACK_EVERY, Buffer, start_writeback, write_all
 
 if TYPE_CHECKING:
     from .objectstore import ObjectStore
 
-_WRITEBACK_EVERY = 32 << 20
-_SYNC_FILE_RANGE_WRITE = 2
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-_sync_file_range = getattr(_libc, "sync_file_range", None)
-if _sync_file_range is not None:
-    _sync_file_range.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
-
 # A piece is either bytes in memory or a raw byte range (fd, offset, length) of a stored record.
 Piece = Buffer | tuple[int, int, int]
-
-
-def _start_writeback(fd: int, offset: int, length: int) -> None:
-    """Ask the kernel to begin writing a range now (no waiting); harmless if unsupported."""
-    if _sync_file_range is not None:
-        _sync_file_range(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
 
 
 def _raw_range(store: ObjectStore, oid: str) -> tuple[int, int, int] | None:
@@ -108,8 +93,8 @@ def copy_verified(
                 data = bytes(piece)
                 pending.append(hasher.submit(hash_bytes, data))
                 done += write_all(out, [data])
-            if done - synced >= _WRITEBACK_EVERY:
-                _start_writeback(out, synced, done - synced)
+            if done - synced >= WRITEBACK_EVERY:
+                start_writeback(out, synced, done - synced)
                 synced = done
             if len(pending) > 64:
                 pending.pop(0).result()
