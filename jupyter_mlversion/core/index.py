@@ -224,37 +224,39 @@ class Index:
                     for io in cell.get(role, ())
                 ],
             )
-            db.execute("DELETE FROM head_files")
+            # head_files equals ``previous`` here (checked above): apply just the changes.
             db.executemany(
-                "INSERT INTO head_files VALUES (?, ?, ?, ?)",
-                [(e.path, e.id, e.size, e.kind) for e in state.values()],
+                "DELETE FROM head_files WHERE path=?", [(r[1],) for r in rows if r[2] is None]
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO head_files VALUES (?, ?, ?, ?)",
+                [r[1:] for r in rows if r[2] is not None],
             )
             db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (snap.id,))
         return True
 
     def snapshots(
-        self, *, path: str | None = None, limit: int | None = None, offset: int = 0
+        self,
+        *,
+        path: str | None = None,
+        query: str | None = None,
+        ids: Iterable[str] = (),
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[IndexedSnapshot]:
-        """Snapshots newest first; with ``path``, only those that changed it (or files below it)."""
-        sql = "SELECT seq, id, parents, author, email, time, message, summary FROM snapshots"
-        args: list[Any] = []
-        if path is not None:
-            sql += (
-                " WHERE seq IN (SELECT seq FROM changes WHERE path=? OR (path >= ? AND path < ?))"
-            )
-            args += [path, path + "/", path + "0"]
-        sql += " ORDER BY seq DESC LIMIT ? OFFSET ?"
+        """Snapshots newest first, filtered as :meth:`_where` says."""
+        where, args = _where(path, query, ids)
+        columns = "seq, id, parents, author, email, time, message, summary"
+        sql = f"SELECT {columns} FROM snapshots{where} ORDER BY seq DESC LIMIT ? OFFSET ?"  # noqa: S608
         args += [-1 if limit is None else limit, offset]
         return [_row_to_snapshot(r) for r in self._db.execute(sql, args)]
 
-    def count(self, *, path: str | None = None) -> int:
-        if path is None:
-            return int(self._db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0])
-        row = self._db.execute(
-            "SELECT COUNT(DISTINCT seq) FROM changes WHERE path=? OR (path >= ? AND path < ?)",
-            (path, path + "/", path + "0"),
-        ).fetchone()
-        return int(row[0])
+    def count(
+        self, *, path: str | None = None, query: str | None = None, ids: Iterable[str] = ()
+    ) -> int:
+        where, args = _where(path, query, ids)
+        sql = f"SELECT COUNT(*) FROM snapshots{where}"  # noqa: S608 - built from fixed parts
+        return int(self._db.execute(sql, args).fetchone()[0])
 
     def snapshot(self, snapshot_id: str) -> IndexedSnapshot | None:
         row = self._db.execute(
@@ -323,6 +325,31 @@ class Index:
             sql += " WHERE notebook=?"
             args.append(notebook)
         return [r[0] for r in self._db.execute(sql, args)]
+
+
+def _where(path: str | None, query: str | None, ids: Iterable[str]) -> tuple[str, list[Any]]:
+    """The WHERE clause and its arguments for filtering snapshots.
+
+    ``path``: snapshots that changed it (or files below it). ``query``: message or author
+    contains it (case-insensitive), the id starts with it, or the id is in ``ids`` (tag hits).
+    """
+    clauses: list[str] = []
+    args: list[Any] = []
+    if path is not None:
+        clauses.append("seq IN (SELECT seq FROM changes WHERE path=? OR (path >= ? AND path < ?))")
+        args += [path, path + "/", path + "0"]
+    if query:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        wanted = list(ids)
+        marks = ",".join("?" * len(wanted))
+        by_id = f" OR id IN ({marks})" if wanted else ""
+        clauses.append(
+            "(message LIKE ? ESCAPE '\\' OR author LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\'"
+            f"{by_id})"
+        )
+        args += [pattern, pattern, escaped.lower() + "%", *wanted]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
 
 
 def _row_to_snapshot(row: tuple[Any, ...]) -> IndexedSnapshot:

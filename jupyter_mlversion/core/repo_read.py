@@ -28,18 +28,29 @@ class ReadMixin:
     """Everything that reads snapshots without changing the project."""
 
     def log(
-        self: Repository, *, path: str | None = None, limit: int | None = None, offset: int = 0
+        self: Repository,
+        *,
+        path: str | None = None,
+        query: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[Snapshot]:
-        """Snapshots newest first, optionally only those that changed ``path``."""
+        """Snapshots newest first; only those that changed ``path`` and match ``query``.
+
+        ``query`` matches (case-insensitively) the message, the author, an id prefix or a tag.
+        """
         self.sync_index()
         rel = None if path is None else self.relpath(path)
         tags = self.tags_by_snapshot()
-        rows = self.index.snapshots(path=rel, limit=limit, offset=offset)
+        hits = _tag_hits(tags, query)
+        rows = self.index.snapshots(path=rel, query=query, ids=hits, limit=limit, offset=offset)
         return [r.to_snapshot(tags.get(r.id, ())) for r in rows]
 
-    def count(self: Repository, *, path: str | None = None) -> int:
+    def count(self: Repository, *, path: str | None = None, query: str | None = None) -> int:
         self.sync_index()
-        return self.index.count(path=None if path is None else self.relpath(path))
+        hits = _tag_hits(self.tags_by_snapshot(), query) if query else []
+        rel = None if path is None else self.relpath(path)
+        return self.index.count(path=rel, query=query, ids=hits)
 
     def show(self: Repository, ref: str = "HEAD") -> tuple[Snapshot, list[FileEntry]]:
         """A snapshot's metadata and its files."""
@@ -190,6 +201,14 @@ class ReadMixin:
             _deltas(a.metrics, b.metrics),
             _deltas(a.params, b.params),
         )
+
+
+def _tag_hits(tags: Mapping[str, list[str]], query: str | None) -> list[str]:
+    """Snapshot ids with a tag containing ``query``."""
+    if not query:
+        return []
+    needle = query.lower()
+    return [sha for sha, names in tags.items() if any(needle in n.lower() for n in names)]
 
 
 def _deltas(old: Mapping[str, object], new: Mapping[str, object]) -> tuple[ValueDelta, ...]:

@@ -32,6 +32,7 @@ from .gitrefs import read_ref
 from .ignore import IgnoreRules
 from .index import Index, IndexedSnapshot
 from .lock import project_lock
+from .message import draft_message
 from .model import FileEntry, Snapshot
 from .paths import META_DIR, to_relative
 from .repo_maintenance import MaintenanceMixin
@@ -284,7 +285,9 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
             for rel, oid in ids.items()
             if oid is not None
         }
-        return Status(head, tuple(self.with_versions(self.changes_between(before, now))), len(now))
+        changes = tuple(self.with_versions(self.changes_between(before, now)))
+        draft = draft_message(changes) if changes else None
+        return Status(head, changes, len(now), draft)
 
     def ensure_can_tag(self, names: Sequence[str]) -> None:
         from .history_names import validate_ref_name

@@ -15,6 +15,7 @@ class Status:
     head: str | None
     changes: tuple[Change, ...]
     tracked: int
+    suggested_message: str | None = None
 
     @property
     def clean(self) -> bool:
@@ -26,6 +27,7 @@ class Status:
             "clean": self.clean,
             "tracked": self.tracked,
             "changes": [c.to_dict() for c in self.changes],
+            "suggested_message": self.suggested_message,
         }
 
 

@@ -261,3 +261,17 @@ def test_projects_can_share_one_object_store(make_project, tmp_path, monkeypatch
     elsewhere = tmp_path / "env-store"
     monkeypatch.setenv("MLVERSION_STORE", str(elsewhere))
     assert Repository.open(first.root).store_root == elsewhere
+
+
+def test_log_search_matches_message_author_id_and_tags(make_project):
+    repo = make_project({"a.txt": "0"})
+    ids = []
+    for n, message in enumerate(["Baseline model", "Add March data", "Tune depth"]):
+        (repo.root / "a.txt").write_text(str(n))
+        ids.append(repo.snapshot(["a.txt"], message=message).snapshot.id)
+    repo.tag("release-1", ids[1])
+    assert [s.message for s in repo.log(query="march")] == ["Add March data"]
+    assert [s.message for s in repo.log(query="RELEASE")] == ["Add March data"]
+    assert [s.id for s in repo.log(query=ids[2][:7])] == [ids[2]]
+    assert repo.count(query="tester") == 3  # the author
+    assert repo.log(query="%") == []

@@ -287,3 +287,25 @@ async def test_project_above_the_server_root_is_not_reachable(jp_root_dir: Path,
     (jp_root_dir / "nb.ipynb").write_text("{}")
     status, body = await api("GET", "project", params={"path": "nb.ipynb"})
     assert status == 404 and "server's root" in body["message"]
+
+
+async def test_history_search_and_notebook_cells_in_status(api: Api, project: Repository) -> None:
+    project.tag("release-candidate", "HEAD~1")
+    _, page = await api("GET", "snapshots", params={**P, "q": "SECOND"})
+    assert [s["message"] for s in page["items"]] == ["second"] and page["total"] == 1
+    _, page = await api("GET", "snapshots", params={**P, "q": "candidate"})
+    assert [s["message"] for s in page["items"]] == ["first"]
+    _, page = await api("GET", "snapshots", params={**P, "q": "100%_"})
+    assert page["items"] == [] and page["total"] == 0
+
+    _, status = await api("GET", "status", params=P)
+    assert status["notebook"]["status"] == "unchanged" and status["suggested_message"] is None
+    make_notebook(
+        project.root / "notebooks" / "analysis.ipynb", ["import pandas as pd", "x = 3", "y = 4"]
+    )
+    _, status = await api("GET", "status", params=P)
+    cells = status["notebook"]["cells"]
+    assert status["notebook"]["status"] == "modified"
+    assert [c["id"] for c in cells["added"]] == ["cell-2"]
+    assert [c["id"] for c in cells["modified"]] == ["cell-1"]
+    assert "notebooks/analysis.ipynb" in status["suggested_message"]

@@ -7,6 +7,9 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from jupyter_mlversion.core.diffs import diff_notebook_sources
+from jupyter_mlversion.core.model import FileEntry
+
 from .base import MlversionHandler, Project
 
 
@@ -36,4 +39,28 @@ class StatusHandler(MlversionHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        self.finish(await self.run(lambda project: project.repo.status().to_dict()))
+        def work(project: Project) -> dict[str, Any]:
+            status = project.repo.status().to_dict()
+            status["notebook"] = _notebook_cells(project, status)
+            return status
+
+        self.finish(await self.run(work))
+
+
+def _notebook_cells(project: Project, status: dict[str, Any]) -> dict[str, Any] | None:
+    """Cells of the located notebook added, removed or modified since the last snapshot."""
+    name = project.notebook
+    if not name or not name.endswith(".ipynb"):
+        return None
+    change = next((c for c in status["changes"] if c["path"] == name), None)
+    repo = project.repo
+    if change is None:
+        tracked = name in repo.head_state()[1]
+        return {"path": name, "status": "unchanged" if tracked else "untracked", "cells": None}
+    if change["status"] != "modified":
+        return {"path": name, "status": change["status"], "cells": None}
+    old = FileEntry.from_dict(change["old"])
+    summary = diff_notebook_sources(
+        repo.read_bytes(old, status["head"]), repo.root / name, name=name, include_outputs=False
+    )["summary"]
+    return {"path": name, "status": "modified", "cells": summary}

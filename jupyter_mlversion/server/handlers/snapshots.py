@@ -21,17 +21,19 @@ class SnapshotsHandler(MlversionHandler):
         limit = self.int_arg("limit", 50, 1, self.state.config.max_page_size)
         offset = self.int_arg("offset", 0, 0)
         file_arg = self.arg("file")
+        query = (self.arg("q") or "").strip()[:200] or None
 
         def work(project: Project) -> dict[str, Any]:
             repo = project.repo
             file = project.file(file_arg) if file_arg else None
-            items = repo.log(path=file, limit=limit, offset=offset)
+            items = repo.log(path=file, query=query, limit=limit, offset=offset)
             return {
                 "items": [s.to_dict(with_lineage=False) for s in items],
-                "total": repo.count(path=file),
+                "total": repo.count(path=file, query=query),
                 "offset": offset,
                 "limit": limit,
                 "file": file,
+                "q": query,
             }
 
         self.finish(await self.run(work))
