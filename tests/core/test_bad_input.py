@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -148,24 +147,26 @@ def test_tags_never_move(make_project):
 
 
 def test_file_that_keeps_changing_while_snapshotted(make_project):
-    repo = make_project({"grow.bin": os.urandom(1 << 20)})
-    stop = threading.Event()
-
-    def writer() -> None:
-        with (repo.root / "grow.bin").open("ab") as handle:
-            while not stop.is_set():
-                handle.write(os.urandom(4096))
-                handle.flush()
-                time.sleep(0.0005)
-
-    thread = threading.Thread(target=writer)
-    thread.start()
+    """Another process appends without pause: the file is never stored torn."""
+    repo = make_project({"grow.bin": os.urandom(8 << 20)})
+    writer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import os, sys\n"
+         "with open(sys.argv[1], 'ab', buffering=0) as f:\n"
+         "    while True:\n"
+         "        f.write(os.urandom(512))\n",
+         str(repo.root / "grow.bin")],
+    )  # fmt: skip
     try:
+        # Wait until the writer is really appending before snapshotting.
+        start = (repo.root / "grow.bin").stat().st_size
+        while (repo.root / "grow.bin").stat().st_size == start:
+            time.sleep(0.01)
         with pytest.raises(FileChangedError, match="grow.bin"):
             repo.snapshot(["grow.bin"], message="moving target")
     finally:
-        stop.set()
-        thread.join()
+        writer.kill()
+        writer.wait()
     assert repo.count() == 0
     assert repo.snapshot(message="now still").created
 
