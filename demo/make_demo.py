@@ -77,7 +77,11 @@ def usage(table: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 def notebook() -> nbformat.NotebookNode:
     """The training notebook: read both files, train, evaluate, save the model and metrics."""
     cells = [
-        new_markdown_cell("# Customer churn\nTrain a classifier on customer and usage data."),
+        new_markdown_cell(
+            "# Customer churn\nTrain a classifier on customer and usage data. The `%mlversion` "
+            "magic records which files each cell reads and writes; the last cell snapshots it all."
+        ),
+        new_code_cell("%load_ext jupyter_mlversion"),
         new_code_cell(
             "import json\n"
             "from pathlib import Path\n\n"
@@ -125,6 +129,15 @@ def notebook() -> nbformat.NotebookNode:
             'joblib.dump(model, "models/churn.joblib")\n'
             'Path("metrics.json").write_text(json.dumps({**metrics, **params}, indent=2))'
         ),
+        new_code_cell(
+            "from jupyter_mlversion.kernel import commit, log_metric, log_param\n\n"
+            "for name, value in metrics.items():\n"
+            "    log_metric(name, value)\n"
+            "for name, value in params.items():\n"
+            "    log_param(name, value)\n"
+            "depth = params['max_depth']\n"
+            'commit(f"Random forest (depth {depth}) on {len(customers):,} customers")'
+        ),
     ]
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
@@ -151,7 +164,8 @@ def make_demo(target: Path, rows: int = DEFAULT_ROWS, force: bool = False) -> Pa
     nbformat.write(notebook(), target / "train.ipynb")
     (target / "README.md").write_text(
         "# Churn demo\n\n"
-        "Open `train.ipynb`, run all cells, then snapshot from the Versions panel.\n"
+        "Open `train.ipynb` and run all cells: the last one snapshots the data it read, the\n"
+        "model it wrote and its metrics. Then browse, diff and tag from the Versions panel.\n"
     )
     return target
 

@@ -14,8 +14,10 @@ if [[ ! -d demo-project ]]; then
   python demo/make_demo.py demo-project
 fi
 cd demo-project
-if command -v mlversion >/dev/null 2>&1 && [[ ! -d .mlversion ]]; then
-  # The command line may not be complete yet: a failed init must not keep the demo from opening.
-  mlversion init || echo "note: 'mlversion init' failed; the demo opens without a project" >&2
+if [[ ! -d .mlversion ]]; then
+  mlversion init
+  mlversion snapshot data train.ipynb -m "Churn data: 5,000 customers and 30,000 months of usage"
 fi
-exec jupyter lab "$@"
+extra=()
+[[ "$(id -u)" -eq 0 ]] && extra+=(--allow-root)  # root in a container or a CI machine
+exec jupyter lab "${extra[@]}" "$@"
