@@ -110,9 +110,10 @@ export namespace API {
 
   export const status = (path: string): Promise<IStatus> => requestAPI(`status${query({ path })}`);
 
+  /** A page of the history; `file` keeps snapshots that changed it, `q` searches on the server. */
   export const snapshots = (
     path: string,
-    options: { file?: string; limit?: number; offset?: number } = {}
+    options: { file?: string; limit?: number; offset?: number; q?: string } = {}
   ): Promise<ISnapshotPage> => requestAPI(`snapshots${query({ path, ...options })}`);
 
   export const createSnapshot = (path: string, request: ISnapshotRequest): Promise<IJob> =>

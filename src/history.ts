@@ -1,39 +1,25 @@
 /**
- * The snapshot history as the sidebar scrolls it: pages fetched on demand, searched locally.
+ * The snapshot history as the sidebar scrolls it: pages fetched on demand, searched on the server.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { ISnapshot, ISnapshotPage } from './types';
 
-/** Fetches one page of the history, newest first. */
-export type PageLoader = (offset: number, limit: number) => Promise<ISnapshotPage>;
+/** Fetches one page of the history, newest first; `query` ('' = none) is the server's `q=`. */
+export type PageLoader = (offset: number, limit: number, query: string) => Promise<ISnapshotPage>;
 
-/** Whether a snapshot matches a search: words all found in its id, message, author, tags or metrics. */
-export function matches(snapshot: ISnapshot, words: string[]): boolean {
-  if (words.length === 0) {
-    return true;
-  }
-  const text = [
-    snapshot.id,
-    snapshot.message,
-    snapshot.author,
-    ...(snapshot.tags ?? []),
-    ...Object.keys(snapshot.metrics ?? {})
-  ]
-    .join('\n')
-    .toLowerCase();
-  return words.every(word => text.includes(word));
-}
+/** Longest search the server accepts (`q` in openapi.json). */
+export const MAX_QUERY = 200;
 
-/** The words of a search box, lower-cased. */
-export function searchWords(text: string): string[] {
-  return text.toLowerCase().split(/\s+/).filter(Boolean);
+/** A search box's text as sent to the server: trimmed and cut to what the server accepts. */
+export function normalizeQuery(text: string): string {
+  return text.trim().slice(0, MAX_QUERY).trim();
 }
 
 /**
  * A sparse list of snapshots: rows are fetched a page at a time when first asked for, so a
- * list of 10,000 costs one small request per screenful. A search loads every page once and
- * keeps the indices of the matches.
+ * list of 10,000 costs one small request per screenful. A search is a query to the server
+ * (message, author, id prefix, tag) whose matches are paged the same way.
  */
 export class HistoryList {
   constructor(
@@ -46,86 +32,70 @@ export class HistoryList {
     return this._changed;
   }
 
-  /** Rows to show: all snapshots, or the matches of the search. */
+  /** Rows to show: the snapshots matching the search (all when there is none). */
   get length(): number {
-    return this._matches ? this._matches.length : this._total;
+    return this._total;
   }
 
-  /** Snapshots in the (possibly file-filtered) history, before the search. */
+  /** Snapshots in the (file-filtered and searched) history, as the server counts them. */
   get total(): number {
     return this._total;
   }
 
-  /** Whether the first page has arrived. */
+  /** The search in force ('' = none). */
+  get query(): string {
+    return this._query;
+  }
+
+  /** Whether the first page of the current list has arrived. */
   get ready(): boolean {
     return this._ready;
   }
 
   /** The row at a position, or undefined while its page loads (the load starts here). */
   at(index: number): ISnapshot | undefined {
-    const real = this._matches ? this._matches[index] : index;
-    if (real === undefined) {
+    if (index < 0 || index >= this._total) {
       return undefined;
     }
-    const row = this._rows[real];
+    const row = this._rows[index];
     if (row === undefined) {
       // The loader reports its own failures; a row that failed stays a placeholder.
-      this._page(Math.floor(real / this.pageSize)).catch(() => undefined);
+      this._page(Math.floor(index / this.pageSize)).catch(() => undefined);
     }
     return row;
   }
 
-  /** The position of a snapshot id among the rows shown, or -1. */
+  /** The position of a snapshot id among the rows loaded, or -1. */
   indexOf(id: string): number {
-    const real = this._rows.findIndex(s => s !== undefined && s.id === id);
-    if (real < 0 || !this._matches) {
-      return real;
-    }
-    return this._matches.indexOf(real);
+    return this._rows.findIndex(s => s !== undefined && s.id === id);
   }
 
   /** Fetch the first page (again), forgetting everything loaded. */
   async reset(): Promise<void> {
     this._generation++;
+    const generation = this._generation;
     this._rows = [];
     this._pending.clear();
     this._total = 0;
     this._ready = false;
-    this._matches = null;
     await this._page(0);
-    if (this._words.length) {
-      await this.search(this._words.join(' '));
+    if (generation === this._generation) {
+      this._ready = true;
+      this._changed.emit();
     }
-    this._ready = true;
-    this._changed.emit();
   }
 
-  /** Show only the snapshots matching `text` (all when empty); loads the whole history once. */
+  /**
+   * Show only the snapshots matching `text` (all when empty): the server filters, and the
+   * matches are paged like the whole history. An answer to an older search is dropped.
+   */
   async search(text: string): Promise<void> {
-    this._words = searchWords(text);
-    if (this._words.length === 0) {
-      this._matches = null;
-      this._changed.emit();
+    const query = normalizeQuery(text);
+    if (query === this._query) {
       return;
     }
-    const generation = this._generation;
-    const pages = Math.ceil(this._total / this.pageSize);
-    // Sequential, so a search never floods the server; pages already held cost nothing.
-    for (let page = 0; page < pages; page++) {
-      await this._page(page);
-    }
-    if (generation !== this._generation) {
-      return;
-    }
-    const words = this._words;
-    const found: number[] = [];
-    this._rows.forEach((row, index) => {
-      if (row !== undefined && matches(row, words)) {
-        found.push(index);
-      }
-    });
-    this._matches = found;
-    this._changed.emit();
+    this._query = query;
+    await this.reset();
   }
 
   private _page(page: number): Promise<void> {
@@ -135,7 +105,7 @@ export class HistoryList {
     }
     const generation = this._generation;
     const offset = page * this.pageSize;
-    const done = this._load(offset, this.pageSize).then(result => {
+    const done = this._load(offset, this.pageSize, this._query).then(result => {
       if (generation !== this._generation) {
         return;
       }
@@ -145,7 +115,11 @@ export class HistoryList {
     });
     this._pending.set(page, done);
     // A failed page may be asked for again later.
-    done.catch(() => this._pending.delete(page));
+    done.catch(() => {
+      if (this._pending.get(page) === done) {
+        this._pending.delete(page);
+      }
+    });
     return done;
   }
 
@@ -153,8 +127,7 @@ export class HistoryList {
   private _pending = new Map<number, Promise<void>>();
   private _total = 0;
   private _ready = false;
-  private _matches: number[] | null = null;
-  private _words: string[] = [];
+  private _query = '';
   private _generation = 0;
   private _changed = new Signal<this, void>(this);
 }

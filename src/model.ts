@@ -12,6 +12,7 @@ import type {
   IFileDiff,
   IJob,
   ILineage,
+  IModelVersion,
   IProgress,
   IProject,
   IRegisteredModel,
@@ -51,9 +52,14 @@ export function errorText(error: unknown): string {
 /** State of the project holding the active notebook. */
 export class VersionsModel {
   constructor(readonly api: IVersionsAPI = API) {
-    this.history = new HistoryList(async (offset, limit) =>
+    this.history = new HistoryList(async (offset, limit, query) =>
       this._guard(
-        this.api.snapshots(this._path(), { offset, limit, file: this._file || undefined })
+        this.api.snapshots(this._path(), {
+          offset,
+          limit,
+          file: this._file || undefined,
+          q: query || undefined
+        })
       )
     );
   }
@@ -252,6 +258,15 @@ export class VersionsModel {
   async removeAlias(file: string, name: string): Promise<void> {
     await this._guard(this.api.removeAlias(this._path(), file, name));
     await this.refreshNames();
+  }
+
+  /** Register `ref` (`path@vN`) as the next version of model `name`; returns that version. */
+  async registerModel(name: string, ref: string, description?: string): Promise<IModelVersion> {
+    const version = await this._guard(
+      this.api.registerModel(this._path(), name, ref, description || undefined)
+    );
+    await this.refreshNames();
+    return version;
   }
 
   async promote(model: string, version: number, stage: Stage, reason: string): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * How the sidebar words the project status and drafts a snapshot message.
  */
-import type { IChange, IStatus } from './types';
+import type { IChange, ICellChanges, IStatus } from './types';
 
 export type { IChange, IStatus } from './types';
 
@@ -21,6 +21,42 @@ export function summarizeStatus(status: IStatus): string {
     return `Up to date with ${head} (${files}).`;
   }
   return `${plural(status.changes.length, 'change')} since ${head} (${files}).`;
+}
+
+/** One changed cell as the sidebar lists it; `index` is its place in the notebook (0-based). */
+export interface ICellLine {
+  status: 'added' | 'removed' | 'modified';
+  index: number;
+  id: string | null;
+  text: string;
+}
+
+/**
+ * The changed cells of a notebook in notebook order, e.g. "Cell 3 (code): source changed".
+ * Added and modified cells are numbered as they are now, removed ones as they were.
+ */
+export function describeCells(cells: ICellChanges): ICellLine[] {
+  const lines: ICellLine[] = [
+    ...cells.added.map(c => ({
+      status: 'added' as const,
+      index: c.index,
+      id: c.id,
+      text: `Cell ${c.index + 1} (${c.cell_type}) added`
+    })),
+    ...cells.modified.map(c => ({
+      status: 'modified' as const,
+      index: c.new_index,
+      id: c.id,
+      text: `Cell ${c.new_index + 1} (${c.cell_type}): ${c.parts.join(', ') || 'content'} changed`
+    })),
+    ...cells.removed.map(c => ({
+      status: 'removed' as const,
+      index: c.index,
+      id: c.id,
+      text: `Cell ${c.index + 1} (${c.cell_type}) removed`
+    }))
+  ];
+  return lines.sort((a, b) => a.index - b.index || a.status.localeCompare(b.status));
 }
 
 /** "1 file", "2 files". */

@@ -104,12 +104,48 @@ export interface IFileDiff {
   note?: string | null;
 }
 
+/** A cell added to or removed from a notebook (index in the notebook it is part of). */
+export interface ICellBrief {
+  index: number;
+  id: string | null;
+  cell_type: string;
+}
+
+/** A cell in both versions of a notebook whose `parts` (source, metadata, ...) differ. */
+export interface ICellModified {
+  old_index: number;
+  new_index: number;
+  id: string | null;
+  cell_type: string;
+  parts: string[];
+}
+
+/** How a notebook's cells moved since the last snapshot (outputs ignored). */
+export interface ICellChanges {
+  old_cells: number;
+  new_cells: number;
+  added: ICellBrief[];
+  removed: ICellBrief[];
+  modified: ICellModified[];
+  metadata?: boolean;
+}
+
+/** The notebook named by `?path=`: its state and, when modified, its changed cells. */
+export interface INotebookStatus {
+  path: string;
+  status: 'added' | 'removed' | 'modified' | 'unchanged' | 'untracked';
+  cells: ICellChanges | null;
+}
+
 /** What changed in the working tree since the last snapshot. */
 export interface IStatus {
   head: string | null;
   clean: boolean;
   tracked: number;
   changes: IChange[];
+  /** A drafted message naming what changed. */
+  suggested_message?: string | null;
+  notebook?: INotebookStatus | null;
 }
 
 /** The project holding a notebook. */

@@ -47,21 +47,73 @@ describe('VersionsModel', () => {
     expect(model.problem).toMatch(/no mlversion project at outside/);
   });
 
-  it('searches the whole history and counts the matches', async () => {
+  it('searches on the server with q= and pages the matches', async () => {
     const model = new VersionsModel();
     await model.setNotebook('work/train.ipynb');
-    await model.history.search('baseline');
+    api.calls.length = 0;
+    await model.history.search('  Baseline ');
+    expect(api.calls).toEqual(['snapshots 0 200  q=Baseline']);
+    expect(model.history.query).toBe('Baseline');
     expect(model.history.length).toBe(1);
     expect(model.history.at(0)?.message).toBe('Baseline');
-    // Every word must match, in the message or the id ("00000998").
-    await model.history.search('experiment 998');
-    expect(model.history.length).toBe(1);
-    await model.history.search('grace baseline');
-    expect(model.history.length).toBe(1);
-    await model.history.search('ada baseline');
-    expect(model.history.length).toBe(0);
+    // "experiment 9" matches 111 of 1,000 messages: counted by the server, paged like the rest.
+    await model.history.search('experiment 9');
+    expect(model.history.total).toBe(111);
+    expect(model.history.at(0)?.message).toBe('Experiment 999');
+    // An id prefix finds one snapshot.
+    await model.history.search('00000998');
+    expect(model.history.at(0)?.id).toBe(snapshotAt(1, 1000).id);
+    api.calls.length = 0;
+    await model.history.search('00000998');
+    expect(api.calls).toEqual([]); // the same search again costs nothing
     await model.history.search('');
     expect(model.history.length).toBe(1000);
+    expect(api.calls).toEqual(['snapshots 0 200 ']);
+  });
+
+  it('drops the answer to a search overtaken by a newer one', async () => {
+    const model = new VersionsModel();
+    await model.setNotebook('work/train.ipynb');
+    let release: () => void = () => undefined;
+    const slow = api.snapshots.getMockImplementation()!;
+    api.snapshots.mockImplementationOnce(async (path, options) => {
+      await new Promise<void>(resolve => (release = resolve));
+      return slow(path, options);
+    });
+    const first = model.history.search('experiment');
+    const second = model.history.search('baseline');
+    await second;
+    release();
+    await first;
+    expect(model.history.query).toBe('baseline');
+    expect(model.history.length).toBe(1);
+  });
+
+  it('keeps the search when filtering by file and when refreshing', async () => {
+    const model = new VersionsModel();
+    await model.setNotebook('work/train.ipynb');
+    await model.history.search('grace');
+    api.calls.length = 0;
+    await model.filterByFile('data/a.csv');
+    await model.refresh();
+    expect(api.calls.filter(c => c.startsWith('snapshots'))).toEqual([
+      'snapshots 0 200 data/a.csv q=grace',
+      'snapshots 0 200 data/a.csv q=grace'
+    ]);
+  });
+
+  it('registers a model version and shows it', async () => {
+    const model = new VersionsModel();
+    await model.setNotebook('work/train.ipynb');
+    const version = await model.registerModel('churn', 'models/m.pkl@v2', '');
+    expect(api.registerModel).toHaveBeenCalledWith(
+      'work/train.ipynb',
+      'churn',
+      'models/m.pkl@v2',
+      undefined
+    );
+    expect(version.number).toBe(2);
+    expect(model.models[0].versions.map(v => v.artifact_version)).toContain(2);
   });
 
   it('filters by file on the server', async () => {

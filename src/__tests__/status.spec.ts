@@ -1,4 +1,4 @@
-import { IStatus, plural, summarizeStatus } from '../status';
+import { describeCells, IStatus, plural, summarizeStatus } from '../status';
 
 const change = (path: string, status: 'added' | 'removed' | 'modified' = 'modified') => ({
   path,
@@ -40,5 +40,28 @@ describe('plural', () => {
     [2, '2 files']
   ])('words %i', (count, expected) => {
     expect(plural(count as number, 'file')).toBe(expected);
+  });
+});
+
+describe('describeCells', () => {
+  it('names each changed cell by its number and what changed, in notebook order', () => {
+    const lines = describeCells({
+      old_cells: 4,
+      new_cells: 4,
+      added: [{ index: 3, id: 'd', cell_type: 'code' }],
+      removed: [{ index: 1, id: 'b', cell_type: 'markdown' }],
+      modified: [
+        { old_index: 2, new_index: 1, id: 'c', cell_type: 'code', parts: ['metadata', 'source'] },
+        { old_index: 0, new_index: 0, id: null, cell_type: 'raw', parts: [] }
+      ],
+      metadata: true
+    });
+    expect(lines.map(l => l.text)).toEqual([
+      'Cell 1 (raw): content changed',
+      'Cell 2 (code): metadata, source changed',
+      'Cell 2 (markdown) removed',
+      'Cell 4 (code) added'
+    ]);
+    expect(lines.map(l => l.id)).toEqual([null, 'c', 'b', 'd']);
   });
 });

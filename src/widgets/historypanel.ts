@@ -2,11 +2,13 @@
  * The History section: a virtualised list of snapshots with a file filter and a search.
  *
  * Only the rows in view (plus a few) exist in the DOM, so 10,000 snapshots scroll as
- * smoothly as 10; rows come from the model's paged HistoryList.
+ * smoothly as 10; rows come from the model's paged HistoryList. The server does the search
+ * (`q=`) and the file filter, so neither loads more than the pages in view.
  */
 import { Widget } from '@lumino/widgets';
 
 import type { VersionsModel } from '../model';
+import { MAX_QUERY } from '../history';
 import type { ISnapshot } from '../types';
 import { h, replaceChildren, show, when } from './dom';
 
@@ -27,7 +29,8 @@ export class HistoryPanel extends Widget {
     this._search = h('input', {
       className: 'jp-mlversion-input',
       type: 'search',
-      placeholder: 'Search messages, authors, tags',
+      placeholder: 'Search messages, authors, ids, tags',
+      maxlength: MAX_QUERY,
       'aria-label': 'Search snapshots'
     });
     this._file = h('input', {
@@ -55,18 +58,25 @@ export class HistoryPanel extends Widget {
       this._scroller
     );
 
-    let timer = 0;
-    const later = (run: () => void) => () => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(run, DEBOUNCE_MS);
+    // Each box waits for a pause in typing, so a word costs one request, not one per key.
+    const later = (run: () => Promise<void>) => {
+      let timer = 0;
+      return () => {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(() => {
+          this._active = 0;
+          this._scroller.scrollTop = 0;
+          void run().catch(() => undefined);
+        }, DEBOUNCE_MS);
+      };
     };
     this._search.addEventListener(
       'input',
-      later(() => void _model.history.search(this._search.value).catch(() => undefined))
+      later(() => _model.history.search(this._search.value))
     );
     this._file.addEventListener(
       'input',
-      later(() => void _model.filterByFile(this._file.value))
+      later(() => _model.filterByFile(this._file.value))
     );
     this._scroller.addEventListener('scroll', () => this._schedule());
     this._scroller.addEventListener('click', event => this._onClick(event));
@@ -131,10 +141,8 @@ export class HistoryPanel extends Widget {
       return 'Loading…';
     }
     const filtered = this._model.fileFilter ? ` changing ${this._model.fileFilter}` : '';
-    if (history.length !== history.total) {
-      return `${history.length} of ${history.total} snapshots${filtered}`;
-    }
-    return `${history.total} snapshot${history.total === 1 ? '' : 's'}${filtered}`;
+    const count = `${history.total} snapshot${history.total === 1 ? '' : 's'}${filtered}`;
+    return history.query ? `${count} matching “${history.query}”` : count;
   }
 
   private _row(index: number, snapshot: ISnapshot | undefined, selection: string[]): HTMLElement {

@@ -1,9 +1,12 @@
 /**
- * The Names section: tags, aliases and the model registry (stages, promote with a reason).
+ * The Names section: tags, aliases and the model registry (register a version, stages,
+ * promote with a reason).
  */
 import { Widget } from '@lumino/widgets';
 
+import { errorText } from '../model';
 import type { VersionsModel } from '../model';
+import { NAME_PATTERN } from '../status';
 import { STAGES, Stage } from '../types';
 import type { IModelVersion } from '../types';
 import { h, replaceChildren, table } from './dom';
@@ -154,9 +157,71 @@ export class NamesPanel extends Widget {
         : h(
             'p',
             { className: 'jp-mlversion-hint' },
-            "No registered models: register one with 'mlversion model register NAME FILE@vN'."
-          )
+            'No registered models yet: register a version of a model file below.'
+          ),
+      this._registerForm()
     );
+  }
+
+  /** Register `path@vN` as the next version of a model (new or existing). */
+  private _registerForm(): HTMLElement {
+    const name = h('input', {
+      className: 'jp-mlversion-input',
+      placeholder: 'model name, e.g. churn',
+      required: true,
+      pattern: NAME_PATTERN.source,
+      maxlength: 100,
+      list: 'jp-mlversion-model-names',
+      'aria-label': 'Model name'
+    });
+    const ref = h('input', {
+      className: 'jp-mlversion-input',
+      placeholder: 'file@version, e.g. models/clf.pkl@v2',
+      required: true,
+      maxlength: 512,
+      'aria-label': 'Model file version'
+    });
+    const description = h('input', {
+      className: 'jp-mlversion-input',
+      placeholder: 'description (optional)',
+      maxlength: 10000,
+      'aria-label': 'Model description'
+    });
+    const note = h('p', { className: 'jp-mlversion-note', 'aria-live': 'polite' });
+    const names = h(
+      'datalist',
+      { id: 'jp-mlversion-model-names' },
+      this._model.models.map(model => h('option', { value: model.name }))
+    );
+    const form = h(
+      'form',
+      { className: 'jp-mlversion-form', 'aria-label': 'Register a model version' },
+      h('h4', {}, 'Register a model version'),
+      name,
+      names,
+      ref,
+      description,
+      h('button', { className: 'jp-mlversion-button', type: 'submit' }, 'Register'),
+      note
+    );
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      const problem = registerProblem(name.value.trim(), ref.value.trim());
+      note.classList.toggle('jp-mod-error', problem !== null);
+      note.textContent = problem ?? 'Registering…';
+      if (problem) {
+        return;
+      }
+      this._model.registerModel(name.value.trim(), ref.value.trim(), description.value.trim()).then(
+        // The panel redraws with the new version; this note is gone with the old form.
+        version => (note.textContent = `Registered ${version.model} version ${version.number}.`),
+        error => {
+          note.classList.add('jp-mod-error');
+          note.textContent = errorText(error);
+        }
+      );
+    });
+    return form;
   }
 
   private _promoteForm(version: IModelVersion): HTMLElement {
@@ -189,4 +254,15 @@ export class NamesPanel extends Widget {
     });
     return form;
   }
+}
+
+/** Why a registration cannot be sent as typed, or null when it can. */
+export function registerProblem(name: string, ref: string): string | null {
+  if (!NAME_PATTERN.test(name)) {
+    return `'${name}' cannot be a model name: use letters, digits, '.', '_' or '-', starting with a letter or digit`;
+  }
+  if (!/^.+@.+$/.test(ref)) {
+    return `'${ref}' names no version: write the file and its version, e.g. models/clf.pkl@v2`;
+  }
+  return null;
 }

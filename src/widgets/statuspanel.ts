@@ -1,10 +1,19 @@
 /**
- * The Status section: what changed since the last snapshot, and the form that takes one.
+ * The Status section: what changed since the last snapshot (files, and the notebook's cells),
+ * and the form that takes one.
  */
 import { Widget } from '@lumino/widgets';
 
 import type { VersionsModel } from '../model';
-import { draftMessage, parseMetrics, parseTags, summarizeStatus } from '../status';
+import {
+  describeCells,
+  draftMessage,
+  parseMetrics,
+  parseTags,
+  plural,
+  summarizeStatus
+} from '../status';
+import type { IChange, INotebookStatus } from '../types';
 import { h, replaceChildren } from './dom';
 
 /** Called before a snapshot so the notebook on disk is the one on screen. */
@@ -56,6 +65,10 @@ export class StatusPanel extends Widget {
       void this.submit();
     });
     // Ctrl/Cmd+Enter in the message submits, as in most commit boxes.
+    // Once the user edits the message, status updates no longer replace it with a draft.
+    this._message.addEventListener('input', () => {
+      this._edited = this._message.value !== this._prefilled;
+    });
     this._message.addEventListener('keydown', event => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
@@ -94,7 +107,7 @@ export class StatusPanel extends Widget {
       await this._saveFirst();
       this._note.textContent = 'Taking the snapshot…';
       const outcome = await this._model.takeSnapshot({
-        message: this._message.value.trim() || this._message.placeholder,
+        message: this._message.value.trim() || this._draft || undefined,
         metrics: Object.keys(metrics).length ? metrics : undefined,
         tags: tags.length ? tags : undefined
       });
@@ -105,9 +118,11 @@ export class StatusPanel extends Widget {
         this._note.textContent += ` ${warning}.`;
       }
       if (outcome.created) {
-        this._message.value = '';
+        // The status was refreshed with the snapshot: its new draft fills the box.
+        this._edited = false;
         this._metrics.value = '';
         this._tags.value = '';
+        this.render();
       }
     } catch {
       // The model already told the user; the form keeps what they typed.
@@ -127,20 +142,64 @@ export class StatusPanel extends Widget {
       return;
     }
     this._summary.textContent = summarizeStatus(status);
+    const notebook = status.notebook ?? null;
     replaceChildren(
       this._changes,
       status.changes.map(change =>
-        h(
-          'li',
-          { className: `jp-mlversion-change jp-mod-${change.status}`, title: change.path },
-          h('span', { className: 'jp-mlversion-change-status' }, change.status[0].toUpperCase()),
-          h('span', { className: 'jp-mlversion-change-path' }, change.path),
-          change.kind ? h('span', { className: 'jp-mlversion-kind' }, change.kind) : null
-        )
+        this._change(change, notebook?.path === change.path ? notebook : null)
       )
     );
-    // The draft is what an empty message becomes; typing replaces it.
-    this._message.placeholder = draftMessage(status.changes) || 'What changed, and why';
+    // The server's draft fills the box until the user types; an empty box still sends a draft.
+    this._draft = status.suggested_message || draftMessage(status.changes);
+    if (!this._edited) {
+      this._prefilled = status.suggested_message ?? '';
+      this._message.value = this._prefilled;
+    }
+    this._message.placeholder = this._draft || 'What changed, and why';
+  }
+
+  private _change(change: IChange, notebook: INotebookStatus | null): HTMLElement {
+    return h(
+      'li',
+      { className: `jp-mlversion-change jp-mod-${change.status}`, title: change.path },
+      h('span', { className: 'jp-mlversion-change-status' }, change.status[0].toUpperCase()),
+      h('span', { className: 'jp-mlversion-change-path' }, change.path),
+      change.kind ? h('span', { className: 'jp-mlversion-kind' }, change.kind) : null,
+      notebook?.cells ? this._cells(notebook) : null
+    );
+  }
+
+  /** The notebook's changed cells, nested under its file. */
+  private _cells(notebook: INotebookStatus): HTMLElement {
+    const cells = notebook.cells!;
+    const lines = describeCells(cells);
+    const items = lines.map(line =>
+      h(
+        'li',
+        {
+          className: `jp-mlversion-cell-change jp-mod-${line.status}`,
+          'data-cell-id': line.id ?? undefined
+        },
+        line.text
+      )
+    );
+    if (cells.metadata) {
+      items.push(h('li', { className: 'jp-mlversion-cell-change' }, 'Notebook metadata changed'));
+    }
+    if (items.length === 0) {
+      items.push(
+        h('li', { className: 'jp-mlversion-cell-change' }, 'No cell changed (outputs only)')
+      );
+    }
+    return h(
+      'ul',
+      {
+        className: 'jp-mlversion-cells',
+        'aria-label': `Changed cells of ${notebook.path}`,
+        title: `${plural(lines.length, 'cell')} changed (${cells.old_cells} → ${cells.new_cells} cells)`
+      },
+      items
+    );
   }
 
   private _summary: HTMLParagraphElement;
@@ -150,4 +209,9 @@ export class StatusPanel extends Widget {
   private _tags: HTMLInputElement;
   private _button: HTMLButtonElement;
   private _note: HTMLParagraphElement;
+  /** What an empty message box sends: the server's draft, else one made here. */
+  private _draft = '';
+  /** The text the box was last filled with, to tell the user's edits from it. */
+  private _prefilled = '';
+  private _edited = false;
 }
