@@ -30,6 +30,15 @@ function serveSaves(panel: NotebookPanel): void {
   void panel.sessionContext.ready.then(attach);
 }
 
+/** Refresh the status when the followed notebook is saved: its changed cells are on disk now. */
+function refreshOnSave(panel: NotebookPanel, model: VersionsModel): void {
+  panel.context.saveState.connect((_, state) => {
+    if (state === 'completed' && model.project && panel.context.path === model.notebook) {
+      void model.refreshStatus();
+    }
+  });
+}
+
 /** Follow the active notebook and its active cell. */
 function followNotebook(tracker: INotebookTracker, model: VersionsModel): void {
   const onCell = (): void => {
@@ -45,8 +54,12 @@ function followNotebook(tracker: INotebookTracker, model: VersionsModel): void {
     void model.setNotebook(tracker.currentWidget?.context.path ?? null).then(onCell);
   });
   tracker.activeCellChanged.connect(onCell);
-  tracker.widgetAdded.connect((_, panel) => serveSaves(panel));
-  tracker.forEach(serveSaves);
+  const setUp = (panel: NotebookPanel): void => {
+    serveSaves(panel);
+    refreshOnSave(panel, model);
+  };
+  tracker.widgetAdded.connect((_, panel) => setUp(panel));
+  tracker.forEach(setUp);
   if (tracker.currentWidget) {
     void model.setNotebook(tracker.currentWidget.context.path).then(onCell);
   }

@@ -17,11 +17,12 @@ export async function serverRoot(page: IJupyterLabPageFixture): Promise<string> 
   });
 }
 
-/** Create project `name` in the served folder (see make_project.py); returns its path. */
+/** Create project `name` in the served folder (see make_project.py, e.g. `--model`); returns its path. */
 export async function makeProject(
   page: IJupyterLabPageFixture,
   name: string,
-  snapshots = 0
+  snapshots = 0,
+  flags: string[] = []
 ): Promise<string> {
   const root = await serverRoot(page);
   const python = process.env.MLVERSION_PYTHON ?? 'python';
@@ -30,6 +31,7 @@ export async function makeProject(
   if (snapshots) {
     args.push('--snapshots', String(snapshots));
   }
+  args.push(...flags);
   return execFileSync(python, args, { encoding: 'utf-8', timeout: 240_000 }).trim();
 }
 
@@ -52,6 +54,14 @@ export async function expandSection(panel: Locator, title: string): Promise<void
   }
 }
 
+/** Fold one section of the panel's accordion. */
+export async function collapseSection(panel: Locator, title: string): Promise<void> {
+  const header = panel.locator('.lm-AccordionPanel-title', { hasText: title });
+  if ((await header.getAttribute('aria-expanded')) === 'true') {
+    await header.click();
+  }
+}
+
 /** Parts of the panel that change from run to run: ids and times. */
 export function volatile(scope: Locator): Locator[] {
   return [
@@ -61,4 +71,13 @@ export function volatile(scope: Locator): Locator[] {
     scope.locator('.jp-mlversion-author'),
     scope.locator('.jp-mlversion-summary')
   ];
+}
+
+/** GET an mlversion REST endpoint (the test server needs no token); returns the JSON. */
+export async function callAPI<T>(page: IJupyterLabPageFixture, endpoint: string): Promise<T> {
+  const response = await page.request.get(`/mlversion/api/${endpoint}`);
+  if (!response.ok()) {
+    throw new Error(`${endpoint}: ${response.status()} ${await response.text()}`);
+  }
+  return (await response.json()) as T;
 }

@@ -2,7 +2,8 @@
 
 A notebook whose first code cell reads ``data/train.csv``, two snapshots that recorded that
 cell's lineage (the CSV at v0, then v1), and one uncommitted change so the status has
-something to show. With ``--snapshots N`` the history is padded to N snapshots through
+something to show. With ``--model`` a third snapshot adds ``models/clf.pkl`` (v0) for the
+registry to register. With ``--snapshots N`` the history is padded to N snapshots through
 ``git fast-import`` (seconds, not the minutes N real snapshots would take), for W10.
 """
 
@@ -96,6 +97,7 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("name")
     parser.add_argument("--snapshots", type=int, default=0)
+    parser.add_argument("--model", action="store_true")
     args = parser.parse_args()
     folder = Path(args.root) / args.name
     folder.mkdir(parents=True)
@@ -106,6 +108,12 @@ def main() -> None:
     write_csv(folder / "data" / "train.csv", 20)
     nbformat.write(notebook(20), folder / "train.ipynb")
     snapshot(repo, "Train on 20 rows", 0.85)
+    if args.model:
+        model = folder / "models" / "clf.pkl"
+        model.parent.mkdir()
+        model.write_bytes(bytes(range(256)) * 16)  # opaque bytes: nothing ever unpickles it
+        result = repo.snapshot(["models/clf.pkl"], message="Save the classifier", author=AUTHOR)
+        assert result.snapshot is not None, result
     if args.snapshots > 2:
         pad_history(repo, args.snapshots - 2)
         repo = Repository(folder)
