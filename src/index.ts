@@ -44,7 +44,8 @@ function followNotebook(tracker: INotebookTracker, model: VersionsModel): void {
   const onCell = (): void => {
     const panel = tracker.currentWidget;
     const cell = panel?.content.activeCell;
-    if (!panel || !cell || cell.model.type !== 'code') {
+    // A cell being inserted has no id for a moment: there is no lineage to ask for yet.
+    if (!panel || !cell || cell.model.type !== 'code' || !cell.model.id) {
       void model.setCell(null);
       return;
     }
