@@ -25,14 +25,16 @@ CELL_ID = "load-data"
 
 
 def notebook(rows: int) -> nbformat.NotebookNode:
-    load = new_code_cell(
-        'import pandas as pd\ntable = pd.read_csv("data/train.csv")\nlen(table)'
-    )
+    load = new_code_cell('import pandas as pd\ntable = pd.read_csv("data/train.csv")\nlen(table)')
     load.id = CELL_ID
     note = new_markdown_cell(f"# Training\nUses {rows} rows.")
     note.id = "intro"
     nb = new_notebook(cells=[note, load])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -62,12 +64,16 @@ def pad_history(repo: Repository, count: int) -> None:
     git_dir = repo.meta / "history.git"
     head = subprocess.run(
         ["git", f"--git-dir={git_dir}", "rev-parse", "refs/heads/main"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     meta = json.loads(
         subprocess.run(
             ["git", f"--git-dir={git_dir}", "show", f"{head}:.mlversion/snapshot.json"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     )
     meta["lineage"] = []
@@ -88,7 +94,8 @@ def pad_history(repo: Repository, count: int) -> None:
         out.append(b"M 100644 inline .mlversion/snapshot.json\ndata %d\n%s\n" % (len(body), body))
     subprocess.run(
         ["git", f"--git-dir={git_dir}", "fast-import", "--quiet"],
-        input=b"".join(out), check=True,
+        input=b"".join(out),
+        check=True,
     )
 
 
