@@ -19,7 +19,7 @@ from ..core.errors import MlversionError
 from ..core.refs import split_artifact_ref
 from ..core.repository import Repository
 from . import render
-from .parser import UsageError, build_parser
+from .parser import UsageError, build_parser, command_of
 
 Handler = Callable[[argparse.Namespace], Any]
 
@@ -219,7 +219,9 @@ COMMANDS: dict[str, Handler] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mlversion`` script; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        words = sys.argv[1:] if argv is None else list(argv)
+        command = command_of(words)
+        args = build_parser(command if command in COMMANDS else None).parse_args(words)
         if args.cwd:
             os.chdir(args.cwd)
         result = COMMANDS[args.command](args)

@@ -22,7 +22,7 @@ from .message import count_lines, draft_message, is_vacuous
 from .model import CellIO, Change, FileEntry
 from .results import SnapshotResult
 from .worktree import cumulative as _cumulative
-from .worktree import scan, stat_key
+from .worktree import scan, stat_digest, stat_key
 
 if TYPE_CHECKING:
     from .repository import Repository
@@ -31,6 +31,7 @@ Progress = Callable[[int, int, str], None]
 _RETRIES = 5
 _ROW_COUNT_LIMIT = 256 << 20  # bytes: count rows of tables up to this size for messages
 _TABLES = (".csv", ".tsv", ".jsonl")
+_CLEAN = "clean_state"  # index meta key: "<head>:<stat digest>" of a tree known to match head
 
 
 class SnapshotMixin:
@@ -100,7 +101,7 @@ class SnapshotMixin:
         found = scan(self.root, specs, self.ignore)
         warnings = [f"skipped {s}" for s in found.skipped]
         plain = not (metrics or params or lineage or tags or allow_empty)
-        if plain and head is not None and _unchanged(found.files, self.index.head_stats()):
+        if plain and head is not None and self._known_clean(head, found.files):
             return SnapshotResult(None, (), tuple(warnings), None)
         before = self.index.head_files()
         if not found.files and not before and not allow_empty:
@@ -171,7 +172,9 @@ class SnapshotMixin:
             message=commit_message,
             summary={"metrics": metrics, "params": params},
         )
-        if not self.index.add_snapshot(row, now, before, lineage_rows):
+        if self.index.add_snapshot(row, now, before, lineage_rows):
+            self.index.set_meta(_CLEAN, f"{sha}:{stat_digest(found.files)}")
+        else:
             self.sync_index()
         for name in tags:
             self.history.create_tag(name, sha, message=commit_message, author=who)
@@ -182,6 +185,20 @@ class SnapshotMixin:
             tuple(warnings),
             suggested if is_vacuous(message) else None,
         )
+
+    def _known_clean(self: Repository, head: str, files: Mapping[str, os.stat_result]) -> bool:
+        """True when the files are exactly ``head``'s, without reading any of them.
+
+        The digest of every file's stat, taken when the tree was last known to match a
+        snapshot, answers in one lookup; otherwise each stat is compared with the cache.
+        """
+        key = f"{head}:{stat_digest(files)}"
+        if self.index.get_meta(_CLEAN) == key:
+            return True
+        if _unchanged(files, self.index.head_stats()):
+            self.index.set_meta(_CLEAN, key)
+            return True
+        return False
 
     def _identify(
         self: Repository,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat as stat_mod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +118,15 @@ def _add(
         skipped.append(f"{rel}: not a regular file")
         return
     files[rel] = st
+
+
+def stat_digest(files: Mapping[str, os.stat_result]) -> str:
+    """One hash of every path with its inode, size, mtime and ctime: equal digests, equal stats."""
+    rows = sorted(
+        f"{rel}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+        for rel, st in files.items()
+    )
+    return blake3.blake3("\n".join(rows).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def hash_file(path: Path, *, progress: Callable[[int], None] | None = None) -> str:

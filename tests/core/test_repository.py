@@ -275,3 +275,16 @@ def test_log_search_matches_message_author_id_and_tags(make_project):
     assert [s.id for s in repo.log(query=ids[2][:7])] == [ids[2]]
     assert repo.count(query="tester") == 3  # the author
     assert repo.log(query="%") == []
+
+
+def test_nothing_changed_shortcut_never_hides_a_change(make_project):
+    repo = make_project({"a.txt": "one", "b.txt": "two"})
+    repo.snapshot(["a.txt", "b.txt"], message="base")
+    assert not repo.snapshot(message="again").created  # remembers the tree as clean
+    assert not repo.snapshot(message="and again").created  # answered from the digest
+    (repo.root / "a.txt").write_text("ONE")  # same size, new content
+    result = repo.snapshot(message="edit")
+    assert [c.path for c in result.changes] == ["a.txt"]
+    (repo.root / "c.txt").write_text("new")
+    repo.track(["c.txt"])
+    assert [c.path for c in repo.snapshot(message="track c").changes] == ["c.txt"]
