@@ -145,6 +145,8 @@ class RestoreMixin:
             stats = {}
             for rel in [*targets, *deletions]:
                 validate_relative(rel)
+                # Resolves symlinks: a folder replaced by a link leading outside is refused.
+                self.relpath(self.root / rel)
                 try:
                     stats[rel] = (self.root / rel).stat()
                 except FileNotFoundError:

@@ -207,3 +207,19 @@ def test_full_disk_keeps_the_project_intact(make_project, tmp_path):
         repo.close()
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_restore_never_writes_through_a_link_leading_outside(make_project, tmp_path):
+    repo = make_project({"data/a.csv": "v0\n"})
+    repo.snapshot(["data"], message="v0")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "a.csv").write_text("not yours\n")
+    (repo.root / "data" / "a.csv").unlink()
+    (repo.root / "data").rmdir()
+    (repo.root / "data").symlink_to(outside)
+    with pytest.raises(PathOutsideProjectError):
+        repo.restore(["data/a.csv"], to="HEAD")
+    with pytest.raises(PathOutsideProjectError):
+        repo.checkout("HEAD")
+    assert (outside / "a.csv").read_text() == "not yours\n"
