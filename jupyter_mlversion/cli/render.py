@@ -124,6 +124,9 @@ def _snapshot(data: dict[str, Any], _: argparse.Namespace) -> None:
 
 
 def _status(data: dict[str, Any], _: argparse.Namespace) -> None:
+    if data["head"] is None and data["clean"]:
+        print("No snapshot yet, and nothing tracked: 'mlversion snapshot -m \"...\" PATH...'.")
+        return
     head = data["head"][:10] if data["head"] else "none"
     if data["clean"]:
         print(f"Nothing changed since snapshot {head} ({data['tracked']} tracked files).")
