@@ -19,21 +19,10 @@ class DenyMlversion(Authorizer):
 
 
 @pytest.fixture
-def jp_server_config() -> Config:
+def jp_server_config(jp_server_config: Config) -> Config:
     # Module override: the same server, but an authorizer that denies the mlversion resource.
-    return Config(
-        {
-            "ServerApp": {
-                # Terminals register an unauthenticated websocket route; they are not ours to test.
-                "jpserver_extensions": {
-                    "jupyter_mlversion": True,
-                    "jupyter_server_terminals": False,
-                },
-                "allow_unauthenticated_access": False,
-                "authorizer_class": DenyMlversion,
-            }
-        }
-    )
+    jp_server_config.ServerApp.authorizer_class = DenyMlversion
+    return jp_server_config
 
 
 async def test_authorization_is_checked_on_every_route(

@@ -271,6 +271,16 @@ class ObjectStore:
         """(kind, raw payload) of ``oid``; not hash-checked."""
         return self._codec.decode(oid, self.record(oid))
 
+    def decode_chunk(self, file_oid: str, cid: str) -> tuple[str, Buffer]:
+        """(kind, raw payload) of chunk ``cid`` of file ``file_oid``; names both when missing."""
+        try:
+            return self.decode(cid)
+        except MissingObjectError as exc:
+            raise MissingObjectError(
+                f"chunk {cid} of file {file_oid} is missing from the store at {self.root}; "
+                "the file cannot be rebuilt from this store"
+            ) from exc
+
     def manifest(self, oid: str) -> Manifest | None:
         """The chunk list of a multi-chunk file, None for a single-blob file."""
         kind, payload = self.decode(oid)
@@ -292,13 +302,7 @@ class ObjectStore:
             yield payload
             return
         for cid, size in self._codec.parse_manifest(oid, payload).chunks:
-            try:
-                ckind, data = self.decode(cid)
-            except MissingObjectError as exc:
-                raise MissingObjectError(
-                    f"chunk {cid} of file {oid} is missing from the store at {self.root}; "
-                    "the file cannot be rebuilt from this store"
-                ) from exc
+            ckind, data = self.decode_chunk(oid, cid)
             if ckind != KIND_BLOB or len(data) != size:
                 raise _corrupt(cid, f"it is not the {size}-byte chunk file {oid} needs")
             if verify_chunks and blake3.blake3(data).hexdigest() != cid:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import blake3
 
-from ..errors import MissingObjectError
 from .encoding import ENC_RAW, HEADER_LEN, KIND_BLOB, KIND_MANIFEST, MAGIC
 from .fsutil import WRITEBACK_EVERY, Buffer, start_writeback, write_all
 
@@ -51,13 +50,7 @@ def _pieces(store: ObjectStore, oid: str) -> Iterator[Piece]:
         if found is not None and found[2] == size:
             yield found
             continue
-        try:
-            ckind, data = store.decode(cid)
-        except MissingObjectError as exc:
-            raise MissingObjectError(
-                f"chunk {cid} of file {oid} is missing from the store at {store.root}; "
-                "the file cannot be rebuilt from this store"
-            ) from exc
+        ckind, data = store.decode_chunk(oid, cid)
         yield data if ckind == KIND_BLOB else b""
 
 
