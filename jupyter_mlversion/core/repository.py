@@ -161,8 +161,10 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
         return IgnoreRules(self.root)
 
     def close(self) -> None:
-        if "index" in self.__dict__:
-            self.index.close()
+        """Release the index connection, pack handles and git helpers this object opened."""
+        for part in ("index", "store", "history"):
+            if part in self.__dict__:
+                self.__dict__[part].close()
 
     def __enter__(self) -> Repository:
         return self

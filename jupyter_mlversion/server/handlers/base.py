@@ -59,6 +59,14 @@ def open_project(root: Path, target: Path, store_path: str = "") -> Project:
     return Project(repo, notebook, root)
 
 
+def _with_project(work: Callable[[Project], T], project: Project) -> T:
+    """Run ``work`` and close the project's engine handles (index, packs, git) after it."""
+    try:
+        return work(project)
+    finally:
+        project.repo.close()
+
+
 class MlversionHandler(APIHandler):
     """Base of every handler of the extension."""
 
@@ -191,7 +199,7 @@ class MlversionHandler(APIHandler):
         loop = asyncio.get_running_loop()
         root, store = self.state.root, self.state.config.store_path
         return await loop.run_in_executor(
-            self.state.reads, lambda: work(open_project(root, target, store))
+            self.state.reads, lambda: _with_project(work, open_project(root, target, store))
         )
 
     async def start_job(self, kind: str, work: Callable[[Project, Any], dict[str, Any]]) -> None:
@@ -206,7 +214,9 @@ class MlversionHandler(APIHandler):
         job = self.state.jobs.start(
             kind,
             project.root_relative,
-            lambda progress: work(open_project(root, target, store), progress),
+            lambda progress: _with_project(
+                lambda project: work(project, progress), open_project(root, target, store)
+            ),
         )
         cfg = self.state.config
         await self.state.jobs.wait(job, min(wait, cfg.max_wait_seconds))
