@@ -31,6 +31,11 @@ summary() {
     printf '%-28s %8s  %s\n' "${names[$i]}" "${seconds[$i]}" "${results[$i]}"
   done
   printf '%-28s %8s\n' "total" "$SECONDS"
+  local ok=0 bad=0
+  for result in "${results[@]}"; do
+    if [[ "$result" == "ok" ]]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
+  done
+  printf '\nchecks: %d passed, %d failed\n' "$ok" "$bad"
 }
 
 phase "setup" bash scripts/setup.sh
