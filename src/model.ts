@@ -36,6 +36,8 @@ export interface ISnapshotOutcome {
   snapshot: ISnapshot | null;
   warnings: string[];
   suggested_message?: string | null;
+  /** With no snapshot made: why, naming the snapshot that already holds the files. */
+  note?: string | null;
 }
 
 /** The selected cell of the active notebook. */

@@ -1,7 +1,7 @@
 /**
  * How the sidebar words the project status and drafts a snapshot message.
  */
-import type { IChange, ICellChanges, IStatus } from './types';
+import type { IChange, ICellChanges, IPendingCell, IStatus } from './types';
 
 export type { IChange, IStatus } from './types';
 
@@ -17,10 +17,34 @@ export function summarizeStatus(status: IStatus): string {
       : `No snapshot yet: ${plural(status.changes.length, 'file')} to snapshot.`;
   }
   const head = status.head.slice(0, SHORT_ID_LENGTH);
-  if (status.clean || status.changes.length === 0) {
+  if (status.clean) {
     return `Up to date with ${head} (${files}).`;
   }
-  return `${plural(status.changes.length, 'change')} since ${head} (${files}).`;
+  const parts: string[] = [];
+  if (status.changes.length) {
+    parts.push(plural(status.changes.length, 'change'));
+  }
+  const cells = status.cells?.length ?? 0;
+  if (cells) {
+    parts.push(`${plural(cells, 'cell')} run`);
+  }
+  const values = Object.keys(status.metrics ?? {}).length + Object.keys(status.params ?? {}).length;
+  if (values) {
+    parts.push(`${plural(values, 'logged value')}`);
+  }
+  return `${parts.join(', ') || 'Changes'} since ${head} (${files}).`;
+}
+
+/** One line per cell run since the last snapshot, e.g. "Cell load read data/a.csv". */
+export function describePendingCell(cell: IPendingCell): string {
+  const parts: string[] = [];
+  if (cell.reads.length) {
+    parts.push(`read ${cell.reads.join(', ')}`);
+  }
+  if (cell.writes.length) {
+    parts.push(`wrote ${cell.writes.join(', ')}`);
+  }
+  return `Cell ${cell.cell_id} ${parts.join('; ') || 'touched no file'}`;
 }
 
 /** One changed cell as the sidebar lists it; `index` is its place in the notebook (0-based). */

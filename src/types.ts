@@ -146,6 +146,20 @@ export interface IStatus {
   /** A drafted message naming what changed. */
   suggested_message?: string | null;
   notebook?: INotebookStatus | null;
+  /** Cells run since the last snapshot, with the files they read and wrote. */
+  cells?: IPendingCell[];
+  /** Metrics and params logged in the notebook's kernels and not yet recorded. */
+  metrics?: { [name: string]: number };
+  params?: { [name: string]: unknown };
+}
+
+/** A cell that ran since the last snapshot: the next snapshot records its lineage. */
+export interface IPendingCell {
+  cell_id: string;
+  notebook?: string | null;
+  execution_count?: number | null;
+  reads: string[];
+  writes: string[];
 }
 
 /** The project holding a notebook. */

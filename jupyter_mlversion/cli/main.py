@@ -78,6 +78,7 @@ def cmd_snapshot(args: argparse.Namespace) -> Any:
     with render.progress(enabled=not args.json) as bar:
         return repo.snapshot(
             _abs(args.paths),
+            notebook=Path.cwd() / args.notebook if args.notebook else None,
             message=args.message,
             metrics=_metrics(args.metric),
             params=_pairs(args.param, "param"),
@@ -97,7 +98,11 @@ def cmd_untrack(args: argparse.Namespace) -> Any:
 def cmd_status(args: argparse.Namespace) -> Any:
     repo = _repo(args)
     with render.progress(enabled=not args.json) as bar:
-        return repo.status(progress=bar)
+        return repo.status(
+            _abs(args.paths),
+            notebook=Path.cwd() / args.notebook if args.notebook else None,
+            progress=bar,
+        )
 
 
 def cmd_log(args: argparse.Namespace) -> Any:

@@ -72,8 +72,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", default=".")
     _json(p)
 
-    p = sub.add_parser("snapshot", help="record the tracked files (and PATHS) as a snapshot")
-    p.add_argument("paths", nargs="*", help="files or folders to track from now on")
+    p = sub.add_parser("snapshot", help="record a snapshot (of PATHS only, when given)")
+    p.add_argument("paths", nargs="*", help="files or folders to record (tracked from now on)")
+    p.add_argument(
+        "--notebook",
+        metavar="PATH",
+        help="the notebook and what its cells read and wrote",
+    )
     p.add_argument("-m", "--message", default="")
     p.add_argument("--metric", action="append", default=[], metavar="K=V")
     p.add_argument("--param", action="append", default=[], metavar="K=V")
@@ -86,7 +91,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("paths", nargs="+")
         _json(p)
 
-    p = sub.add_parser("status", help="what changed since the last snapshot")
+    p = sub.add_parser("status", help="what the next snapshot would record")
+    p.add_argument("paths", nargs="*", help="only these files or folders")
+    p.add_argument("--notebook", metavar="PATH", help="as a snapshot of this notebook would")
     _json(p)
 
     p = sub.add_parser("log", help="list snapshots, newest first")

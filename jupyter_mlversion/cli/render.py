@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..core.results import pending_lines
+
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -115,7 +117,7 @@ def _snapshot(data: dict[str, Any], _: argparse.Namespace) -> None:
         print(f"warning: {warning}", file=sys.stderr)
     snap = data["snapshot"]
     if snap is None:
-        print("Nothing changed since the last snapshot; no snapshot made.")
+        print(data["note"])
         return
     tags = f" [{', '.join(snap['tags'])}]" if snap["tags"] else ""
     print(f"Snapshot {snap['short_id']}{tags}: {snap['message']}")
@@ -131,8 +133,11 @@ def _status(data: dict[str, Any], _: argparse.Namespace) -> None:
     if data["clean"]:
         print(f"Nothing changed since snapshot {head} ({data['tracked']} tracked files).")
         return
-    print(f"Changes since snapshot {head}:")
-    _change_table(data["changes"])
+    if data["changes"]:
+        print(f"Changes since snapshot {head}:")
+        _change_table(data["changes"])
+    for line in pending_lines(data):
+        print(line)
 
 
 def _log(data: dict[str, Any], _: argparse.Namespace) -> None:

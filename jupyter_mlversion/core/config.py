@@ -28,6 +28,9 @@ model_patterns = ["*.pkl", "*.pickle", "*.joblib", "*.pt", "*.pth", "*.onnx", "*
                   "*.keras", "*.ckpt", "*.h5model", "models/**"]
 dataset_patterns = ["*.csv", "*.tsv", "*.parquet", "*.feather", "*.arrow", "*.jsonl",
                     "*.json", "*.npy", "*.npz", "*.h5", "*.hdf5", "*.xlsx", "*.txt", "data/**"]
+# Glob patterns (relative to the project root, ** for any depth) of files every snapshot of
+# a notebook, and every plain 'mlversion snapshot', records, e.g. ["models/*.safetensors"].
+track_patterns = []
 # Warn when a single tracked file is larger than this many bytes (0: never).
 size_warning = 10737418240
 """
@@ -53,6 +56,7 @@ class Config:
     model_patterns: tuple[str, ...] = ()
     dataset_patterns: tuple[str, ...] = ()
     size_warning: int = 0
+    track_patterns: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -76,6 +80,7 @@ class Config:
             model_patterns=tuple(tracking["model_patterns"]),
             dataset_patterns=tuple(tracking["dataset_patterns"]),
             size_warning=int(tracking.get("size_warning", 0)),
+            track_patterns=tuple(str(p) for p in tracking.get("track_patterns", ())),
         )
 
     def kind_of(self, rel: str) -> Kind:

@@ -266,6 +266,16 @@ class Index:
         ).fetchone()
         return None if row is None else _row_to_snapshot(row)
 
+    def recorded_by(self, path: str, oid: str) -> IndexedSnapshot | None:
+        """The newest snapshot that recorded ``path`` with content ``oid``."""
+        row = self._db.execute(
+            "SELECT s.seq, s.id, s.parents, s.author, s.email, s.time, s.message, s.summary "
+            "FROM changes c JOIN snapshots s ON s.seq=c.seq WHERE c.path=? AND c.id=? "
+            "ORDER BY c.seq DESC LIMIT 1",
+            (path, oid),
+        ).fetchone()
+        return None if row is None else _row_to_snapshot(row)
+
     def prefix_matches(self, prefix: str) -> list[str]:
         rows = self._db.execute(
             "SELECT id FROM snapshots WHERE id >= ? AND id < ? LIMIT 3", (prefix, prefix + "g")

@@ -16,6 +16,7 @@ from .model import FileEntry
 from .paths import validate_relative
 from .refs import split_artifact_ref
 from .results import RestoreItem, RestoreResult
+from .services.scope import SnapshotRequest
 from .worktree import cumulative as _cumulative
 from .worktree import current_ids, stat_key
 
@@ -200,21 +201,11 @@ class RestoreMixin:
         unsaved = [i.path for i in changed if i.current_id and i.current_id not in known]
         if not unsaved:
             return None
-        specs = sorted({*self.tracked_specs(), *unsaved})
-        self._write_specs(specs)
-        result = self._snapshot_once(
-            specs,
-            message=f"Automatic snapshot before restoring {label}: keeps {', '.join(unsaved[:3])}"
-            + (f" and {len(unsaved) - 3} more" if len(unsaved) > 3 else ""),
-            metrics={},
-            params={},
-            tags=[],
-            env=None,
-            lineage=(),
-            author=None,
-            allow_empty=False,
-            progress=None,
+        self._write_specs([*self.tracked_specs(), *unsaved])
+        message = f"Automatic snapshot before restoring {label}: keeps {', '.join(unsaved[:3])}" + (
+            f" and {len(unsaved) - 3} more" if len(unsaved) > 3 else ""
         )
+        result = self.snapshots.take(SnapshotRequest(paths=tuple(unsaved), message=message))
         return result.snapshot.id if result.snapshot else None
 
 

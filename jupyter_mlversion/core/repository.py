@@ -32,20 +32,19 @@ from .gitrefs import read_ref
 from .ignore import IgnoreRules
 from .index import Index, IndexedSnapshot
 from .lock import project_lock
-from .message import draft_message
-from .model import FileEntry, Snapshot
+from .model import Change, FileEntry, Snapshot
 from .paths import META_DIR, to_relative
 from .repo_maintenance import MaintenanceMixin
 from .repo_names import NamesMixin
 from .repo_read import ReadMixin
 from .repo_restore import RestoreMixin
-from .repo_snapshot import SnapshotMixin
-from .results import Status
-from .worktree import current_ids, scan
+from .results import SnapshotResult, Status
+from .services.scope import SnapshotRequest
 
 if TYPE_CHECKING:
     from .history import History
     from .registry import Registry
+    from .services.snapshot import Progress, SnapshotService
     from .store import ObjectStore
 
 HISTORY_DIR = "history.git"
@@ -53,7 +52,7 @@ MAIN_REF = "refs/heads/main"
 _SYNC_BATCH = 500  # commits read per git process when (re)building the index
 
 
-class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
+class Repository(ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
     """A project: a folder holding ``.mlversion/``."""
 
     def __init__(self, root: Path, *, store_path: str | Path | None = None) -> None:
@@ -159,6 +158,12 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
     @cached_property
     def ignore(self) -> IgnoreRules:
         return IgnoreRules(self.root)
+
+    @cached_property
+    def snapshots(self) -> SnapshotService:
+        from .services.snapshot import SnapshotService
+
+        return SnapshotService(self)
 
     def close(self) -> None:
         """Release the index connection, pack handles and git helpers this object opened."""
@@ -277,19 +282,96 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
                 previous = state
         return
 
-    def status(self, *, progress: Any = None) -> Status:
-        """What changed in the tracked files since the newest snapshot."""
-        head, before = self.head_state()
-        found = scan(self.root, [*self.tracked_specs(), *before], self.ignore)
-        ids = current_ids(self.root, found.files, self.index, progress=_bytes_progress(progress))
-        now = {
-            rel: FileEntry(rel, oid, found.files[rel].st_size, self.config.kind_of(rel))
-            for rel, oid in ids.items()
-            if oid is not None
-        }
-        changes = tuple(self.with_versions(self.changes_between(before, now)))
-        draft = draft_message(changes) if changes else None
-        return Status(head, changes, len(now), draft)
+    def status(
+        self,
+        paths: Iterable[str | Path] = (),
+        *,
+        notebook: str | Path | None = None,
+        kernel: str | None = None,
+        patterns: Sequence[str] = (),
+        progress: Any = None,
+    ) -> Status:
+        """What the next snapshot of the same request would record (see :meth:`snapshot`)."""
+        request = SnapshotRequest(
+            paths=tuple(self.relpath(p) for p in paths),
+            notebook=self.relpath(notebook) if notebook is not None else None,
+            kernel=kernel,
+            patterns=tuple(patterns),
+        )
+        return self.snapshots.status(request, progress=_bytes_progress(progress))
+
+    def snapshot(
+        self,
+        paths: Iterable[str | Path] = (),
+        *,
+        notebook: str | Path | None = None,
+        kernel: str | None = None,
+        message: str = "",
+        metrics: Mapping[str, float] | None = None,
+        params: Mapping[str, Any] | None = None,
+        tags: Sequence[str] = (),
+        environment: Mapping[str, Any] | None = None,
+        author: tuple[str, str] | None = None,
+        allow_empty: bool = False,
+        patterns: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> SnapshotResult:
+        """Take a snapshot; no commit when nothing in its scope changed.
+
+        The scope (:mod:`.services.scope`): with ``notebook`` (or ``kernel``), the notebook,
+        the files its cells read and wrote as the kernels' journals recorded them, the
+        tracked paths, the tracking patterns and ``paths``; with ``paths`` alone, just those;
+        with neither, everything the last snapshot holds, the tracked paths, the patterns
+        and every notebook whose cells ran since. Other files keep their parent's version.
+        ``paths`` are tracked from now on. Metrics and params logged in the notebook's
+        kernels are recorded too (the caller's win).
+        """
+        rels = [self.relpath(p) for p in paths]
+        request = SnapshotRequest(
+            paths=tuple(rels),
+            notebook=self.relpath(notebook) if notebook is not None else None,
+            kernel=kernel,
+            message=message,
+            metrics=dict(metrics or {}),
+            params=dict(params or {}),
+            tags=tuple(tags),
+            author=author,
+            allow_empty=allow_empty,
+            patterns=tuple(patterns),
+            environment=environment,
+        )
+        with self.lock():
+            self._check_present([*rels, *([request.notebook] if request.notebook else [])])
+            if rels:
+                self._write_specs([*self.tracked_specs(), *rels])
+            return self.snapshots.take(request, progress)
+
+    def _check_present(self, rels: Sequence[str]) -> None:
+        """Each named path exists now, or was in the last snapshot (its removal is recorded)."""
+        missing = [r for r in rels if not (self.root / r).exists()]
+        if not missing:
+            return
+        self.sync_index()
+        known = self.index.head_files()
+        for rel in missing:
+            if rel not in known and not any(p.startswith(rel + "/") for p in known):
+                raise UnreadableFileError(
+                    f"{rel}: no such file or folder in the project; check the path and retry"
+                )
+
+    def changes_between(
+        self, before: Mapping[str, FileEntry], after: Mapping[str, FileEntry]
+    ) -> list[Change]:
+        """Added, removed and modified files from one state to another, sorted by path."""
+        from .services.snapshot import changes_between
+
+        return changes_between(before, after)
+
+    def write_file(self, path: Path, data: bytes) -> None:
+        """Write one of the project's own files atomically."""
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
 
     def ensure_can_tag(self, names: Sequence[str]) -> None:
         from .history_names import validate_ref_name

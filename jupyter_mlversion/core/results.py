@@ -5,21 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .model import ArtifactVersion, Change, Snapshot, Stage, ValueDelta
+from .model import ArtifactVersion, CellIO, Change, Snapshot, Stage, ValueDelta
 
 
 @dataclass(frozen=True)
 class Status:
-    """What changed in the working tree since the last snapshot."""
+    """What the next snapshot would record: changed files, new cell lineage, new values."""
 
     head: str | None
     changes: tuple[Change, ...]
     tracked: int
     suggested_message: str | None = None
+    cells: tuple[CellIO, ...] = ()  # cells run since the last snapshot, with what they touched
+    metrics: dict[str, Any] = field(default_factory=dict)  # logged, and not yet recorded
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
-        return not self.changes
+        return not (self.changes or self.cells or self.metrics or self.params)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -28,7 +31,51 @@ class Status:
             "tracked": self.tracked,
             "changes": [c.to_dict() for c in self.changes],
             "suggested_message": self.suggested_message,
+            "cells": [_cell_summary(c) for c in self.cells],
+            "metrics": dict(self.metrics),
+            "params": dict(self.params),
         }
+
+
+def _cell_summary(cell: CellIO) -> dict[str, Any]:
+    return {
+        "cell_id": cell.cell_id,
+        "notebook": cell.notebook,
+        "execution_count": cell.execution_count,
+        "reads": sorted({str(e["path"]) for e in cell.reads}),
+        "writes": sorted({str(e["path"]) for e in cell.writes}),
+    }
+
+
+def pending_lines(status: dict[str, Any]) -> list[str]:
+    """Plain lines for a status's cells run, and values logged, since the last snapshot."""
+    lines = []
+    if status.get("cells"):
+        lines.append("Cells run since the last snapshot (the next snapshot records them):")
+    for cell in status.get("cells", ()):
+        where = f" of {cell['notebook']}" if cell.get("notebook") else ""
+        parts = [f"read {', '.join(cell['reads'])}"] if cell["reads"] else []
+        parts += [f"wrote {', '.join(cell['writes'])}"] if cell["writes"] else []
+        lines.append(f"  cell {cell['cell_id']}{where}: {'; '.join(parts) or 'touched no file'}")
+    for kind in ("metrics", "params"):
+        if status.get(kind):
+            values = ", ".join(f"{k}={v}" for k, v in sorted(status[kind].items()))
+            lines.append(f"Logged {kind} not yet recorded: {values}")
+    return lines
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A file as it is now, and the snapshot that recorded that content."""
+
+    path: str
+    snapshot: str
+    author: str
+    message: str
+    time: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -39,18 +86,34 @@ class SnapshotResult:
     changes: tuple[Change, ...]
     warnings: tuple[str, ...] = ()
     suggested_message: str | None = None
+    recorded: tuple[Recorded, ...] = ()  # with no snapshot: who already holds the named files
 
     @property
     def created(self) -> bool:
         return self.snapshot is not None
 
+    def note(self) -> str | None:
+        """With no snapshot made: one sentence saying so, and who holds the named files."""
+        if self.created:
+            return None
+        if not self.recorded:
+            return "Nothing changed since the last snapshot; no snapshot made."
+        held = "; ".join(
+            f"{r.path} is as snapshot {r.snapshot[:10]} ({r.author}, {r.message!r}) recorded it"
+            for r in self.recorded[:5]
+        )
+        more = f" (and {len(self.recorded) - 5} more)" if len(self.recorded) > 5 else ""
+        return f"Nothing to snapshot: {held}{more}."
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "created": self.created,
+            "note": self.note(),
             "snapshot": self.snapshot.to_dict() if self.snapshot else None,
             "changes": [c.to_dict() for c in self.changes],
             "warnings": list(self.warnings),
             "suggested_message": self.suggested_message,
+            "recorded": [r.to_dict() for r in self.recorded],
         }
 
 

@@ -33,12 +33,12 @@ def log_metric(name: str, value: float) -> None:
     """Record a metric for the next commit (the last value logged under a name wins)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"metric {name!r} must be a number, got {type(value).__name__}")
-    _session().metrics[str(name)] = float(value)
+    _session().log_value("metric", str(name), float(value))
 
 
 def log_param(name: str, value: Any) -> None:
     """Record a parameter (any JSON value) for the next commit."""
-    _session().params[str(name)] = value
+    _session().log_value("param", str(name), value)
 
 
 def commit(

@@ -86,18 +86,17 @@ class MlversionMagics(Magics):
         return Report(f"Created a project in {repo.root}; cells are now captured.")
 
     def _commit(self, args: argparse.Namespace) -> Report:
-        if args.notebook:
-            self.session.notebook_override = os.path.abspath(args.notebook)
         metrics = {k: parse_metric(k, v) for k, v in args.metric}
         params = {k: parse_param(v) for k, v in args.param}
-        outcome = self.session.commit(
-            args.message,
-            metrics=metrics,
-            params=params,
-            tags=args.tag,
-            aliases=args.alias,
-            paths=args.paths,
-        )
+        with self.session.using_notebook(args.notebook):
+            outcome = self.session.commit(
+                args.message,
+                metrics=metrics,
+                params=params,
+                tags=args.tag,
+                aliases=args.alias,
+                paths=args.paths,
+            )
         return views.commit(outcome)
 
     def _restore(self, args: argparse.Namespace) -> Report:

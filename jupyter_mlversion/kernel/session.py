@@ -1,10 +1,9 @@
-"""Per-kernel state: the project, the notebook, per-cell capture and pending metrics."""
+"""Per-kernel state: the project, the notebook, per-cell capture and its journal."""
 
 # os.path, not pathlib: these run once per cell and per opened file (W9 budget).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import NotAProjectError, PathOutsideProjectError
+from ..core.identity import environment
 from ..core.repository import Repository
 from ..core.results import SnapshotResult
 from . import capture, readers
-from .environment import environment
 from .frontend import SaveChannel
-from .journal import Journal, files_of, to_lineage
+from .journal import Journal
 from .scope import Scope
 
 SAVE_TIMEOUT = float(os.environ.get("MLVERSION_SAVE_TIMEOUT", "2"))
@@ -40,9 +39,7 @@ class KernelSession:
 
     def __init__(self, shell: Any) -> None:
         self.shell = shell
-        self.notebook_override: str | None = None
-        self.metrics: dict[str, float] = {}
-        self.params: dict[str, Any] = {}
+        self.notebook_override: str | None = None  # set for the length of one command
         self.current_cell_id: str | None = None
         self.repo: Repository | None = None
         self.recorder: capture.Recorder | None = None
@@ -64,7 +61,7 @@ class KernelSession:
             return
         self.repo = Repository.open(root)
         self.recorder = capture.Recorder(Scope(root))
-        self.journal = Journal(root, _kernel_name())
+        self.journal = Journal(root, _kernel_name(), self._environment)
         capture.set_current(self.recorder)
 
     def require_repo(self) -> Repository:
@@ -146,7 +143,26 @@ class KernelSession:
             if recorder:
                 recorder.active = was
 
-    # -- commit ------------------------------------------------------------
+    @contextlib.contextmanager
+    def using_notebook(self, notebook: str | None) -> Iterator[None]:
+        """Take ``notebook`` as this kernel's notebook for one command only."""
+        if notebook is None:
+            yield
+            return
+        before = self.notebook_override
+        self.notebook_override = os.path.abspath(notebook)
+        try:
+            yield
+        finally:
+            self.notebook_override = before
+
+    # -- values and commit -------------------------------------------------
+    def log_value(self, kind: str, name: str, value: Any) -> None:
+        """Journal a metric or param for the notebook's next snapshot, from any surface."""
+        self.require_repo()
+        assert self.journal is not None
+        self.journal.log_value(kind, name, value, self.notebook_rel())
+
     def commit(
         self,
         message: str = "",
@@ -157,27 +173,21 @@ class KernelSession:
         aliases: Sequence[tuple[str, str]] = (),
         paths: Sequence[str] = (),
     ) -> CommitOutcome:
-        """Save the notebook through the frontend, fold the journal, snapshot."""
+        """Save the notebook through the frontend, then snapshot it as every surface does."""
         repo = self.require_repo()
+        assert self.journal is not None
         with self.paused():
             notebook = self.notebook_path()
             saved = self.frontend.save(notebook, self.api_path(), SAVE_TIMEOUT)
             nb_rel = self.notebook_rel()
-            assert self.journal is not None and self.recorder is not None
-            lines = self.journal.fold(nb_rel)
-            scope = self.recorder.scope
-            lineage = to_lineage(lines, _cells_by_source(notebook))
-            files = files_of(lines, scope) + ([nb_rel] if nb_rel else []) + list(paths)
-            all_metrics = {**self.metrics, **dict(metrics or {})}
-            all_params = {**self.params, **dict(params or {})}
             result = repo.snapshot(
-                files,
+                list(paths),
+                notebook=nb_rel,
+                kernel=self.journal.name,
                 message=message,
-                metrics=all_metrics,
-                params=all_params,
+                metrics=metrics,
+                params=params,
                 tags=tags,
-                environment=environment(self._kernel_info()),
-                lineage=lineage,
             )
             outcome = CommitOutcome(result, nb_rel, saved.saved, notes=[saved.note])
             if notebook is None:
@@ -190,11 +200,10 @@ class KernelSession:
             for path, name in aliases:
                 version = repo.set_alias(path, name, message=message)
                 outcome.notes.append(f"{version.path}@{name} -> {version.label}")
-            if result.created:
-                self.metrics.clear()
-                self.params.clear()
-                self.journal.retire_orphans()
         return outcome
+
+    def _environment(self) -> dict[str, Any]:
+        return {**environment(), "kernel": self._kernel_info()}
 
     def _kernel_info(self) -> dict[str, Any]:
         info: dict[str, Any] = {"shell": type(self.shell).__name__}
@@ -221,21 +230,3 @@ def _kernel_name() -> str:
         return f"{stem.removeprefix('kernel-')}-{os.getpid()}"
     except Exception:
         return f"pid-{os.getpid()}"
-
-
-def _cells_by_source(notebook: str | None) -> dict[str, str]:
-    """Cell ids of the saved notebook keyed by source hash, for runners that send no id."""
-    if notebook is None:
-        return {}
-    try:
-        with open(notebook, encoding="utf-8") as src:
-            cells = json.load(src).get("cells", [])
-    except (OSError, ValueError):
-        return {}
-    found: dict[str, str] = {}
-    for item in cells:
-        source = item.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        if item.get("id"):
-            found.setdefault(capture.source_hash(text), str(item["id"]))
-    return found

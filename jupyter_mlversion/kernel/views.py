@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.model import ArtifactVersion, Change, FileEntry, Snapshot
-from ..core.results import Diff, RestoreResult, Status
+from ..core.results import Diff, RestoreResult, Status, pending_lines
 from .render import Report
 from .session import CommitOutcome
 
@@ -32,7 +32,7 @@ def _changes(report: Report, changes: Sequence[Change], empty: str) -> None:
 def commit(outcome: CommitOutcome) -> Report:
     snap = outcome.result.snapshot
     if snap is None:
-        report = Report("Nothing changed since the last snapshot: no commit made.")
+        report = Report(outcome.result.note() or "")
     else:
         report = Report(f"Snapshot {snap.short_id}: {snap.message or '(no message)'}")
         _changes(report, outcome.result.changes, "(no file changed)")
@@ -58,6 +58,8 @@ def status(result: Status) -> Report:
     report = Report(title + (": clean" if result.clean else ""))
     if not result.clean:
         _changes(report, result.changes, "")
+        for line in pending_lines(result.to_dict()):
+            report.line(line)
     report.data = result
     return report
 

@@ -18,7 +18,8 @@ class MlversionServer(Configurable):
         default_value=[],
         help=(
             "Extra glob patterns (pathlib syntax, ** for any depth, relative to the project "
-            "root) added to every snapshot taken through the API, e.g. ['models/*.safetensors']."
+            "root) added to the project's own [tracking] track_patterns (config.toml) for "
+            "snapshots taken through the API, e.g. ['models/*.safetensors']."
         ),
     ).tag(config=True)
 

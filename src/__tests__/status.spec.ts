@@ -1,4 +1,4 @@
-import { describeCells, IStatus, plural, summarizeStatus } from '../status';
+import { describeCells, describePendingCell, IStatus, plural, summarizeStatus } from '../status';
 
 const change = (path: string, status: 'added' | 'removed' | 'modified' = 'modified') => ({
   path,
@@ -20,6 +20,18 @@ describe('summarizeStatus', () => {
   it('names the short head id when the project is clean', () => {
     const status: IStatus = { head: '0123456789abcdef', clean: true, tracked: 1, changes: [] };
     expect(summarizeStatus(status)).toBe('Up to date with 01234567 (1 tracked file).');
+  });
+
+  it('is not up to date while cells ran that no snapshot recorded', () => {
+    const status: IStatus = {
+      head: '0123456789abcdef',
+      clean: false,
+      tracked: 1,
+      changes: [],
+      cells: [{ cell_id: 'load', reads: ['data/a.csv'], writes: [] }]
+    };
+    expect(summarizeStatus(status)).toBe('1 cell run since 01234567 (1 tracked file).');
+    expect(describePendingCell(status.cells![0])).toBe('Cell load read data/a.csv');
   });
 
   it('counts the changes since the head', () => {

@@ -7,6 +7,7 @@ import { Widget } from '@lumino/widgets';
 import type { VersionsModel } from '../model';
 import {
   describeCells,
+  describePendingCell,
   draftMessage,
   parseMetrics,
   parseTags,
@@ -113,7 +114,7 @@ export class StatusPanel extends Widget {
       });
       this._note.textContent = outcome.created
         ? `Snapshot ${outcome.snapshot?.short_id ?? ''} taken.`
-        : 'Nothing changed since the last snapshot: none was taken.';
+        : (outcome.note ?? 'Nothing changed since the last snapshot: none was taken.');
       for (const warning of outcome.warnings ?? []) {
         this._note.textContent += ` ${warning}.`;
       }
@@ -143,12 +144,23 @@ export class StatusPanel extends Widget {
     }
     this._summary.textContent = summarizeStatus(status);
     const notebook = status.notebook ?? null;
-    replaceChildren(
-      this._changes,
-      status.changes.map(change =>
+    replaceChildren(this._changes, [
+      ...status.changes.map(change =>
         this._change(change, notebook?.path === change.path ? notebook : null)
+      ),
+      ...(status.cells ?? []).map(cell =>
+        h(
+          'li',
+          {
+            className: 'jp-mlversion-change jp-mod-lineage',
+            'data-cell-id': cell.cell_id,
+            title: 'The next snapshot records what this cell read and wrote'
+          },
+          h('span', { className: 'jp-mlversion-change-status' }, '▶'),
+          h('span', { className: 'jp-mlversion-change-path' }, describePendingCell(cell))
+        )
       )
-    );
+    ]);
     // The server's draft fills the box until the user types; an empty box still sends a draft.
     this._draft = status.suggested_message || draftMessage(status.changes);
     if (!this._edited) {

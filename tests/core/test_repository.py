@@ -12,7 +12,6 @@ from jupyter_mlversion.core.errors import (
     ProjectExistsError,
     ReferenceNotFoundError,
 )
-from jupyter_mlversion.core.model import CellIO
 from jupyter_mlversion.core.repository import Repository
 
 CSV = "id,x\n" + "".join(f"{i},{i * 2}\n" for i in range(200))
@@ -140,31 +139,6 @@ def test_checkout_restores_notebooks_and_deletes_later_files(make_project):
     assert (repo.root / "n.ipynb").read_text() == nb
     assert not (repo.root / "b.txt").exists()
     assert repo.history.read_blob(repo.resolve("HEAD"), "n.ipynb") is not None
-
-
-def test_cell_lineage_and_rolling_back_a_cells_inputs(make_project):
-    repo = make_project({"in.csv": CSV})
-    st = (repo.root / "in.csv").stat()
-    read = {"path": "in.csv", "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-    cell = CellIO("cell-1", 1, "nb.ipynb", (read,), ())
-    repo.snapshot(["in.csv"], message="first run", lineage=[cell])
-    (repo.root / "in.csv").write_text(CSV + "7,7\n")
-    st = (repo.root / "in.csv").stat()
-    read2 = {"path": "in.csv", "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-    repo.snapshot(message="second run", lineage=[CellIO("cell-1", 2, "nb.ipynb", (read2,), ())])
-    history = repo.cell_inputs("cell-1")
-    assert [g["reads"][0]["version"] for g in history] == [1, 0]
-    repo.restore_cell_inputs("cell-1", to="HEAD~1")
-    assert (repo.root / "in.csv").read_text() == CSV
-
-
-def test_lineage_marks_a_file_changed_after_the_cell_read_it(make_project):
-    repo = make_project({"in.csv": CSV})
-    read = {"path": "in.csv", "size": 1, "mtime_ns": 1}  # not the stat the file has now
-    result = repo.snapshot(["in.csv"], message="m", lineage=[CellIO("c", 1, None, (read,), ())])
-    entry = result.snapshot.lineage[0].reads[0]
-    assert entry["changed_since"] is True
-    assert entry["id"] is None
 
 
 def test_registry_register_promote_and_history(make_project):

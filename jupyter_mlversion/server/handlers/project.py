@@ -39,8 +39,15 @@ class StatusHandler(MlversionHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
+        patterns = list(self.state.config.track_patterns)
+
         def work(project: Project) -> dict[str, Any]:
-            status = project.repo.status().to_dict()
+            notebook = project.notebook
+            status = project.repo.status(
+                [notebook] if notebook and not notebook.endswith(".ipynb") else [],
+                notebook=notebook if notebook and notebook.endswith(".ipynb") else None,
+                patterns=patterns,
+            ).to_dict()
             status["notebook"] = _notebook_cells(project, status)
             return status
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -49,17 +48,20 @@ class SnapshotsHandler(MlversionHandler):
 
         def work(project: Project, progress: Any) -> dict[str, Any]:
             paths = [project.file(p, "paths") for p in body.get("paths", [])]
-            if include_notebook and project.notebook:
-                paths.append(project.notebook)
-            paths.extend(_expand(project.repo.root, patterns))
+            notebook = project.notebook if include_notebook else None
+            if notebook and not notebook.endswith(".ipynb"):
+                paths.append(notebook)  # a data file opened in JupyterLab: just that file
+                notebook = None
             result = project.repo.snapshot(
                 sorted(set(paths)),
+                notebook=notebook,
                 message=body.get("message", ""),
                 metrics=body.get("metrics"),
                 params=body.get("params"),
                 tags=body.get("tags", ()),
                 allow_empty=body.get("allow_empty", False),
                 author=author,
+                patterns=patterns,
                 progress=progress,
             )
             return result.to_dict()
@@ -84,16 +86,3 @@ class SnapshotHandler(MlversionHandler):
             }
 
         self.finish(await self.run(work))
-
-
-def _expand(root: Path, patterns: list[str]) -> list[str]:
-    """Project files matching the configured glob patterns (MlversionServer.track_patterns)."""
-    found: set[str] = set()
-    base = root.resolve()
-    for pattern in patterns:
-        for match in root.glob(pattern):
-            rel = match.relative_to(root)
-            inside = match.resolve().is_relative_to(base)
-            if inside and match.is_file() and ".mlversion" not in rel.parts:
-                found.add(rel.as_posix())
-    return sorted(found)
