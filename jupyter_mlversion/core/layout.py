@@ -15,3 +15,5 @@ INDEX_FILE = "index.sqlite"
 OBJECTS_DIR = "objects"
 JOURNAL_DIR = "journal"
 LOCK_FILE = "lock"
+#: In the project root: gitignore-style patterns of files never tracked.
+IGNORE_FILE = ".mlversionignore"

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.layout import JOURNAL_DIR, META_DIR
 from ..core.model import CellIO
 from .capture import CellRecord
 from .scope import Scope
@@ -25,7 +26,7 @@ class Journal:
     """The journal file of this kernel inside ``<project>/.mlversion/journal/``."""
 
     def __init__(self, root: str | Path, name: str) -> None:
-        self.folder = Path(root) / ".mlversion" / "journal"
+        self.folder = Path(root) / META_DIR / JOURNAL_DIR
         self.path = self.folder / f"{name}.jsonl"
         self._last: dict[str, dict[str, Any]] = {}
         self._orphans: list[Path] = []

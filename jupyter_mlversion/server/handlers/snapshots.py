@@ -8,6 +8,8 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from jupyter_mlversion.core.layout import META_DIR
+
 from ..paths import check_ref
 from .base import MlversionHandler, Project
 
@@ -94,6 +96,6 @@ def _expand(root: Path, patterns: list[str]) -> list[str]:
         for match in root.glob(pattern):
             rel = match.relative_to(root)
             inside = match.resolve().is_relative_to(base)
-            if inside and match.is_file() and ".mlversion" not in rel.parts:
+            if inside and match.is_file() and META_DIR not in rel.parts:
                 found.add(rel.as_posix())
     return sorted(found)
