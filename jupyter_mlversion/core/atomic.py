@@ -13,7 +13,6 @@ import contextlib
 import errno
 import io
 import os
-import secrets
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -34,7 +33,7 @@ def temp_path(folder: Path, hint: str = "") -> Path:
     Same folder as the final name, so the rename is atomic; ``hint`` is a short fixed tag
     (``pack-``), never a user's file name, so a 255-byte target name still works.
     """
-    return folder / f"{TEMP_PREFIX}{hint}{os.getpid()}-{secrets.token_hex(6)}"
+    return folder / f"{TEMP_PREFIX}{hint}{os.getpid()}-{os.urandom(6).hex()}"
 
 
 def create_exclusive(path: Path, mode: int = 0o444) -> int:
