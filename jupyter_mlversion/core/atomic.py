@@ -118,8 +118,11 @@ def cleanup_on_error(*paths: Path, where: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def atomic_writer(
     target: Path, *, mode: int = 0o666, keep_mode: bool = False, overwrite: bool = True
-) -> Iterator[io.FileIO]:
-    """Stream a new ``target``: yields an unbuffered file; it replaces ``target`` on exit.
+) -> Iterator[io.BufferedWriter]:
+    """Stream a new ``target``: yields a file open for writing; it replaces ``target`` on exit.
+
+    Write through the file, or through its ``fileno()`` with os-level calls (as the store
+    does for zero-copy restores), not both.
 
     ``mode`` applies to a new file (less the umask); ``keep_mode`` keeps an existing target's
     permission bits. ``overwrite=False`` publishes only if ``target`` does not exist yet (for
@@ -129,11 +132,12 @@ def atomic_writer(
     folder = target.parent
     tmp = temp_path(folder)
     with cleanup_on_error(tmp, where=folder):
-        with open(create_exclusive(tmp, mode), "wb", buffering=0, closefd=True) as out:
+        with open(create_exclusive(tmp, mode), "wb") as out:
             if keep_mode:
                 with contextlib.suppress(FileNotFoundError):
                     os.fchmod(out.fileno(), target.stat().st_mode & 0o7777)
             yield out
+            out.flush()
             os.fsync(out.fileno())
         if overwrite:
             os.replace(tmp, target)
