@@ -54,6 +54,7 @@ class Names:
         return out
 
     def delete_tag(self, name: str) -> None:
+        """Remove tag ``name`` (the snapshot stays)."""
         self._parts.history.delete_tag(name)
 
     # -- aliases ---------------------------------------------------------
@@ -87,6 +88,7 @@ class Names:
         return self._version(rel, target.version)
 
     def remove_alias(self, path: str, name: str) -> None:
+        """Drop alias ``name`` of ``path``; the removal is recorded."""
         rel = self._parts.relpath(path)
         self._parts.registry.remove_alias(rel, name, author=current_author())
 
@@ -97,6 +99,7 @@ class Names:
         return self._parts.registry.aliases(None if path is None else self._parts.relpath(path))
 
     def alias_history(self, path: str | None = None) -> list[AliasEvent]:
+        """Every alias move, newest first, of ``path`` or of all paths."""
         if self._head() is None:
             return []
         rel = None if path is None else self._parts.relpath(path)
@@ -131,7 +134,9 @@ class Names:
         )
 
     def registered_models(self) -> list[RegisteredModel]:
+        """Every registered model with its linked versions and stages."""
         return self._parts.registry.models() if self._head() else []
 
     def registry_history(self, name: str | None = None) -> list[RegistryEvent]:
+        """Registry events newest first: all, or the registrations and moves of model ``name``."""
         return self._parts.registry.history(name) if self._head() else []
