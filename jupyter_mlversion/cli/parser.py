@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
+from ..core.layout import META_DIR
 from ..core.model import STAGES
 
 
@@ -68,7 +69,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     action.required = True
     sub = _OnlySubParsers(action, only)
 
-    p = sub.add_parser("init", help="create a project (a .mlversion/ folder)")
+    p = sub.add_parser("init", help=f"create a project (a {META_DIR}/ folder)")
     p.add_argument("path", nargs="?", default=".")
     _json(p)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..core.layout import META_DIR
 from ..core.results import pending_lines
 
 ProgressFn = Callable[[int, int, str], None]
@@ -108,7 +109,7 @@ def human(command: str, data: dict[str, Any], args: argparse.Namespace) -> None:
 
 
 def _init(data: dict[str, Any], _: argparse.Namespace) -> None:
-    print(f"Created a project in {data['root']} (history in .mlversion/).")
+    print(f"Created a project in {data['root']} (history in {META_DIR}/).")
     print("Next: 'mlversion snapshot -m \"...\" PATH...' to version files.")
 
 

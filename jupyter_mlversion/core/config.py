@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-import fnmatch
-import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .kinds import DATASET_PATTERNS, MODEL_PATTERNS, classify
+from .layout import CONFIG_FILE, META_DIR
 from .model import Kind
 
-DEFAULT_CONFIG = """\
+
+def _toml_list(key: str, values: tuple[str, ...], width: int = 96) -> str:
+    """``key = ["a", "b", ...]`` wrapped under the bracket, as a person would write it."""
+    lines, line = [], f"{key} = ["
+    indent = " " * len(line)
+    for n, value in enumerate(values):
+        item = f'"{value}"' + ("," if n < len(values) - 1 else "]")
+        if len(line) + len(item) + 1 > width and not line.endswith("["):
+            lines.append(line)
+            line = indent + item
+        else:
+            line += ("" if line.endswith("[") else " ") + item
+    return "\n".join([*lines, line])
+
+
+DEFAULT_CONFIG = f"""\
 # jupyter_mlversion project settings
 
 [store]
@@ -24,10 +38,8 @@ chunk_max = 2097152
 
 [tracking]
 # Files matching these patterns are models; the others are datasets or plain files.
-model_patterns = ["*.pkl", "*.pickle", "*.joblib", "*.pt", "*.pth", "*.onnx", "*.safetensors",
-                  "*.keras", "*.ckpt", "*.h5model", "models/**"]
-dataset_patterns = ["*.csv", "*.tsv", "*.parquet", "*.feather", "*.arrow", "*.jsonl",
-                    "*.json", "*.npy", "*.npz", "*.h5", "*.hdf5", "*.xlsx", "*.txt", "data/**"]
+{_toml_list("model_patterns", MODEL_PATTERNS)}
+{_toml_list("dataset_patterns", DATASET_PATTERNS)}
 # Glob patterns (relative to the project root, ** for any depth) of files every snapshot of
 # a notebook, and every plain 'mlversion snapshot', records, e.g. ["models/*.safetensors"].
 track_patterns = []
@@ -36,7 +48,7 @@ size_warning = 10737418240
 """
 
 ALWAYS_IGNORED = (
-    ".mlversion",
+    META_DIR,
     ".git",
     ".ipynb_checkpoints",
     "__pycache__",
@@ -53,8 +65,8 @@ class Config:
     chunk_min: int = 131072
     chunk_avg: int = 524288
     chunk_max: int = 2097152
-    model_patterns: tuple[str, ...] = ()
-    dataset_patterns: tuple[str, ...] = ()
+    model_patterns: tuple[str, ...] = MODEL_PATTERNS
+    dataset_patterns: tuple[str, ...] = DATASET_PATTERNS
     size_warning: int = 0
     track_patterns: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
@@ -65,7 +77,7 @@ class Config:
         import tomllib  # only when the config is first needed (not by a no-change snapshot)
 
         data = tomllib.loads(DEFAULT_CONFIG)
-        path = meta / "config.toml"
+        path = meta / CONFIG_FILE
         if path.exists():
             user = tomllib.loads(path.read_text(encoding="utf-8"))
             for section, values in user.items():
@@ -85,27 +97,4 @@ class Config:
 
     def kind_of(self, rel: str) -> Kind:
         """Classify a project-relative path as notebook, model, dataset or file."""
-        if rel.endswith(".ipynb"):
-            return "notebook"
-        name = rel.rsplit("/", 1)[-1]
-        if _matches(rel, name, self.model_patterns):
-            return "model"
-        if _matches(rel, name, self.dataset_patterns):
-            return "dataset"
-        return "file"
-
-
-def _matches(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
-    prefixes, glob = _compiled(patterns)
-    for prefix in prefixes:
-        if rel.startswith(prefix + "/") or f"/{prefix}/" in f"/{rel}":
-            return True
-    return glob is not None and (glob.match(name) is not None or glob.match(rel) is not None)
-
-
-@functools.lru_cache(maxsize=32)
-def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
-    """``folder/**`` prefixes, and every other glob as one regex (kind_of runs once per file)."""
-    prefixes = tuple(p[:-3] for p in patterns if p.endswith("/**"))
-    globs = [fnmatch.translate(p) for p in patterns if not p.endswith("/**")]
-    return prefixes, re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
+        return classify(rel, self.model_patterns, self.dataset_patterns)

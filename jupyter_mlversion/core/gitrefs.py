@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .layout import MAIN_REF
 
-def read_ref(git_dir: Path, ref: str = "refs/heads/main") -> str | None:
+
+def read_ref(git_dir: Path, ref: str = MAIN_REF) -> str | None:
     """The sha a ref points at (loose file first, then ``packed-refs``), or None."""
     try:
         text = (git_dir / ref).read_text(encoding="ascii").strip()

@@ -33,6 +33,7 @@ from .history_names import (
     validate_ref_name,
 )
 from .history_tags import TagsMixin
+from .layout import MAIN_REF
 
 if TYPE_CHECKING:  # GitPython takes ~70 ms to import; snapshots only need the git program
     from git import Repo
@@ -46,7 +47,6 @@ __all__ = [
     "validate_ref_name",
 ]
 
-MAIN_REF = "refs/heads/main"
 STATE_FILE = "state.json"
 #: Name fast-import builds on; it is reset before the import ends, so it is never written.
 _SCRATCH_REF = "refs/mlversion/import"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import ALWAYS_IGNORED
+from .layout import IGNORE_FILE
 
 if TYPE_CHECKING:
     import pathspec
@@ -16,7 +17,7 @@ class IgnoreRules:
 
     def __init__(self, root: Path) -> None:
         lines: list[str] = []
-        path = root / ".mlversionignore"
+        path = root / IGNORE_FILE
         if path.exists():
             lines = path.read_text(encoding="utf-8").splitlines()
         patterns = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]

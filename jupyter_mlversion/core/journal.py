@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .layout import JOURNAL_DIR
 from .model import CellIO
 
-JOURNAL_DIR = "journal"
 LINES = ".jsonl"
 CONSUMED = ".consumed.json"
 _NO_NOTEBOOK = ""  # key of lines whose kernel did not know its notebook

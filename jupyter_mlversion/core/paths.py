@@ -6,8 +6,9 @@ import os
 from pathlib import Path, PurePosixPath
 
 from .errors import PathOutsideProjectError
+from .layout import META_DIR
 
-META_DIR = ".mlversion"
+__all__ = ["META_DIR", "to_relative", "validate_relative"]
 
 
 def to_relative(root: Path, path: str | os.PathLike[str]) -> str:

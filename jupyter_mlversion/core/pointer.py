@@ -12,10 +12,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .layout import META_DIR
 from .model import FileEntry
 
-SNAPSHOT_JSON = ".mlversion/snapshot.json"
-MANIFEST_JSON = ".mlversion/manifest.json"
+SNAPSHOT_JSON = f"{META_DIR}/snapshot.json"
+MANIFEST_JSON = f"{META_DIR}/manifest.json"
 FORMAT = 1
 _POINTER_HEADER = "mlversion-pointer 1"
 

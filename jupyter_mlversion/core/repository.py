@@ -4,25 +4,23 @@
 ``Repository.init(path)`` creates one. Methods raise the typed errors of
 :mod:`jupyter_mlversion.core.errors`; they never print or prompt.
 
-The facade is split by concern into mixins (restore, names and registry,
-maintenance) so that each file stays readable; this file holds opening,
-tracking, status, snapshots and reading history.
+The facade holds no use-case itself: it owns the project's :class:`Parts` and composes
+services (:mod:`.services`: snapshot, read, names, restore, maintenance), each created on
+first use and handed the parts and the few operations it needs. Restore reaches the
+snapshot service only through :meth:`_safety_snapshot`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import pointer
+from .atomic import atomic_write
 from .config import DEFAULT_CONFIG, Config
 from .errors import (
     MlversionError,
-    NameExistsError,
     NotAProjectError,
     ProjectExistsError,
     ReferenceNotFoundError,
@@ -30,15 +28,36 @@ from .errors import (
 )
 from .gitrefs import read_ref
 from .ignore import IgnoreRules
-from .index import Index, IndexedSnapshot
-from .lock import project_lock
-from .model import Change, FileEntry, Snapshot
-from .paths import META_DIR, to_relative
-from .repo_maintenance import MaintenanceMixin
-from .repo_names import NamesMixin
-from .repo_read import ReadMixin
-from .repo_restore import RestoreMixin
-from .results import SnapshotResult, Status
+from .index import Index
+from .index_sync import sync_index
+from .layout import (
+    CONFIG_FILE,
+    HISTORY_DIR,
+    IGNORE_FILE,
+    JOURNAL_DIR,
+    MAIN_REF,
+    META_DIR,
+    OBJECTS_DIR,
+    TRACKED_FILE,
+)
+from .model import ArtifactVersion, Change, FileEntry, Snapshot, Stage
+from .parts import Parts
+from .results import (
+    AliasEvent,
+    Diff,
+    GcReport,
+    ModelVersion,
+    RegisteredModel,
+    RegistryEvent,
+    RestoreResult,
+    SnapshotResult,
+    Status,
+    VerifyReport,
+)
+from .services.maintenance import Maintenance
+from .services.names import Names
+from .services.read import Reader
+from .services.restore import Restorer
 from .services.scope import SnapshotRequest
 
 if TYPE_CHECKING:
@@ -47,18 +66,16 @@ if TYPE_CHECKING:
     from .services.snapshot import Progress, SnapshotService
     from .store import ObjectStore
 
-HISTORY_DIR = "history.git"
-MAIN_REF = "refs/heads/main"
-_SYNC_BATCH = 500  # commits read per git process when (re)building the index
+__all__ = ["HISTORY_DIR", "MAIN_REF", "MlversionError", "Repository"]
 
 
-class Repository(ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
+class Repository:
     """A project: a folder holding ``.mlversion/``."""
 
     def __init__(self, root: Path, *, store_path: str | Path | None = None) -> None:
-        self.root = root.resolve()
-        self.meta = self.root / META_DIR
-        self._store_path = store_path
+        self.parts = Parts(root, store_path=store_path)
+        self.root = self.parts.root
+        self.meta = self.parts.meta
 
     # -- opening ---------------------------------------------------------
     @classmethod
@@ -72,12 +89,12 @@ class Repository(ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
             raise ProjectExistsError(f"{root} already holds a project ({META_DIR}/ exists)")
         try:
             meta.mkdir(parents=True, exist_ok=True)
-            (meta / "objects").mkdir(exist_ok=True)
-            (meta / "journal").mkdir(exist_ok=True)
-            (meta / "config.toml").write_text(DEFAULT_CONFIG, encoding="utf-8")
+            (meta / OBJECTS_DIR).mkdir(exist_ok=True)
+            (meta / JOURNAL_DIR).mkdir(exist_ok=True)
+            atomic_write(meta / CONFIG_FILE, DEFAULT_CONFIG.encode("utf-8"))
             # Keep the user's own git (if any) away from our folder.
-            (meta / ".gitignore").write_text("*\n", encoding="utf-8")
-            (meta / "tracked.json").write_text("[]\n", encoding="utf-8")
+            atomic_write(meta / ".gitignore", b"*\n")
+            atomic_write(meta / TRACKED_FILE, b"[]\n")
             History.init(meta / HISTORY_DIR)
         except PermissionError as exc:
             raise UnreadableFileError(
@@ -113,63 +130,53 @@ class Repository(ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
 
     def relpath(self, path: str | Path) -> str:
         """Project-relative POSIX path; PathOutsideProjectError when it escapes."""
-        return to_relative(self.root, path)
+        return self.parts.relpath(path)
 
-    # -- parts, created on first use -------------------------------------
-    @cached_property
+    # -- parts, opened on first use (see Parts) --------------------------
+    @property
     def config(self) -> Config:
-        return Config.load(self.meta)
+        return self.parts.config
 
-    @cached_property
+    @property
     def store(self) -> ObjectStore:
-        from .store import ObjectStore
-
-        cfg = self.config
-        return ObjectStore(
-            self.store_root,
-            avg_chunk=cfg.chunk_avg,
-            min_chunk=cfg.chunk_min,
-            max_chunk=cfg.chunk_max,
-        )
+        return self.parts.store
 
     @property
     def store_root(self) -> Path:
         """Folder of the objects: the open() argument, else MLVERSION_STORE, else config."""
-        chosen = self._store_path or os.environ.get("MLVERSION_STORE") or self.config.store_path
-        path = Path(chosen).expanduser()
-        return path if path.is_absolute() else self.meta / path
+        return self.parts.store_root
 
-    @cached_property
+    @property
     def history(self) -> History:
-        from .history import History
+        return self.parts.history
 
-        return History(self.meta / HISTORY_DIR)
-
-    @cached_property
+    @property
     def registry(self) -> Registry:
-        from .registry import Registry
+        return self.parts.registry
 
-        return Registry(self.history)
-
-    @cached_property
+    @property
     def index(self) -> Index:
-        return Index(self.meta / "index.sqlite")
+        return self.parts.index
 
-    @cached_property
+    @property
     def ignore(self) -> IgnoreRules:
-        return IgnoreRules(self.root)
+        return self.parts.ignore
 
     @cached_property
     def snapshots(self) -> SnapshotService:
         from .services.snapshot import SnapshotService
 
-        return SnapshotService(self)
+        return SnapshotService(
+            self.parts,
+            self._reader,
+            head=self.head,
+            sync_index=self.sync_index,
+            ensure_can_tag=self.ensure_can_tag,
+        )
 
     def close(self) -> None:
         """Release the index connection, pack handles and git helpers this object opened."""
-        for part in ("index", "store", "history"):
-            if part in self.__dict__:
-                self.__dict__[part].close()
+        self.parts.close()
 
     def __enter__(self) -> Repository:
         return self
@@ -178,21 +185,52 @@ class Repository(ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
         self.close()
 
     def lock(self, what: str = "a snapshot") -> Any:
-        return project_lock(self.meta / "lock", what=what)
+        return self.parts.lock(what)
+
+    # -- services, created on first use -----------------------------------
+    @cached_property
+    def _reader(self) -> Reader:
+        return Reader(
+            self.parts,
+            head=self.head,
+            sync_index=self.sync_index,
+            tags_by_snapshot=self.tags_by_snapshot,
+            aliases=self.aliases,
+            changes_between=self.changes_between,
+        )
+
+    @cached_property
+    def _names(self) -> Names:
+        return Names(self.parts, self._reader, head=self.head)
+
+    @cached_property
+    def _restorer(self) -> Restorer:
+        return Restorer(
+            self.parts,
+            self._reader,
+            head_state=self.head_state,
+            sync_index=self.sync_index,
+            safety_snapshot=self._safety_snapshot,
+        )
+
+    @cached_property
+    def _maintenance(self) -> Maintenance:
+        return Maintenance(self.parts, self._reader, sync_index=self.sync_index)
+
+    def _safety_snapshot(self, paths: Sequence[str], message: str) -> SnapshotResult:
+        """Track ``paths`` and snapshot just them now (restore keeps unsaved work this way).
+
+        The caller holds the project lock already.
+        """
+        self._write_specs([*self.tracked_specs(), *paths])
+        return self.snapshots.take(SnapshotRequest(paths=tuple(paths), message=message))
 
     # -- tracked set -----------------------------------------------------
     def tracked_specs(self) -> list[str]:
-        try:
-            data = json.loads((self.meta / "tracked.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
-        return [str(p) for p in data]
+        return self.parts.tracked_specs()
 
     def _write_specs(self, specs: Iterable[str]) -> None:
-        path = self.meta / "tracked.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(sorted(set(specs)), indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        self.parts.write_specs(specs)
 
     def track(self, paths: Iterable[str | Path]) -> list[str]:
         """Add paths (files or folders) to the tracked set used by the next snapshot."""
@@ -217,7 +255,7 @@ class Repository(ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
             if rel not in specs:
                 covering = [s for s in specs if s == "." or rel.startswith(s + "/")]
                 hint = (
-                    f"; it is inside tracked folder '{covering[0]}': add it to .mlversionignore"
+                    f"; it is inside tracked folder '{covering[0]}': add it to {IGNORE_FILE}"
                     if covering
                     else "; 'mlversion status' lists what is tracked"
                 )
@@ -241,46 +279,9 @@ class Repository(ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
     def sync_index(self, head: str | None = None) -> None:
         """Bring ``index.sqlite`` up to date with history (rebuilding it if it was deleted)."""
         head = self.head() if head is None else head
-        index = self.index
-        if index.head == head:
+        if self.index.head == head:  # the common case: no git, no history object
             return
-        if head is None:
-            index.reset()
-            return
-        history = self.history
-        start = index.head
-        try:
-            commits = history.rev_list(since=start)
-        except ReferenceNotFoundError:  # the index describes another history: rebuild
-            index.reset()
-            start = None
-            commits = history.rev_list(since=None)
-        infos = {c.sha: c for c in history.log(head, limit=len(commits))}
-        previous = index.head_files()
-        names = (pointer.SNAPSHOT_JSON, pointer.MANIFEST_JSON)
-        for first in range(0, len(commits), _SYNC_BATCH):
-            batch = commits[first : first + _SYNC_BATCH]
-            blobs = history.read_many([(sha, name) for sha in batch for name in names])
-            for n, sha in enumerate(batch):
-                info = infos[sha]
-                meta = pointer.parse_metadata(blobs[2 * n])
-                state = pointer.parse_manifest(blobs[2 * n + 1])
-                row = IndexedSnapshot(
-                    seq=0,
-                    id=sha,
-                    parents=tuple(info.parents),
-                    author=info.author,
-                    email=info.email,
-                    time=info.time,
-                    message=info.message,
-                    summary={"metrics": meta.get("metrics", {}), "params": meta.get("params", {})},
-                )
-                if not index.add_snapshot(row, state, previous, meta.get("lineage", [])):
-                    # Another process indexed this range meanwhile; start over from its head.
-                    self.sync_index(head)
-                    return
-                previous = state
-        return
+        sync_index(self.index, self.history, head)
 
     def status(
         self,
@@ -367,35 +368,155 @@ class Repository(ReadMixin, RestoreMixin, NamesMixin, MaintenanceMixin):
 
         return changes_between(before, after)
 
-    def write_file(self, path: Path, data: bytes) -> None:
-        """Write one of the project's own files atomically."""
-        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-
     def ensure_can_tag(self, names: Sequence[str]) -> None:
-        from .history_names import validate_ref_name
-
-        existing = self.history.tags() if names else {}
-        for name in names:
-            validate_ref_name("tag", name)
-            if name in existing:
-                raise NameExistsError(
-                    f"tag '{name}' already names snapshot {existing[name][:10]}; "
-                    "tags never move: choose another name"
-                )
+        """Raise unless every name is a valid tag name that no snapshot holds yet."""
+        self._names.ensure_can_tag(names)
 
     def snapshot_model(self, sha: str, *, full: bool = True) -> Snapshot:
         """Build the Snapshot value for commit ``sha``."""
-        self.sync_index()
-        row = self.index.snapshot(sha)
-        if row is None:
-            raise ReferenceNotFoundError(f"{sha} is not a snapshot of this project")
-        meta: Mapping[str, Any] | None = None
-        if full:
-            blob = self.history.read_blobs(sha, [pointer.SNAPSHOT_JSON]).get(pointer.SNAPSHOT_JSON)
-            meta = pointer.parse_metadata(blob)
-        return row.to_snapshot(self.tags_by_snapshot().get(row.id, ()), meta)
+        return self._reader.snapshot_model(sha, full=full)
+
+    # -- reading (services.read.Reader) ------------------------------------
+    def log(
+        self,
+        *,
+        path: str | None = None,
+        query: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Snapshot]:
+        """Snapshots newest first; only those that changed ``path`` and match ``query``."""
+        return self._reader.log(path=path, query=query, limit=limit, offset=offset)
+
+    def count(self, *, path: str | None = None, query: str | None = None) -> int:
+        return self._reader.count(path=path, query=query)
+
+    def show(self, ref: str = "HEAD") -> tuple[Snapshot, list[FileEntry]]:
+        """A snapshot's metadata and its files."""
+        return self._reader.show(ref)
+
+    def files_at(self, sha: str) -> dict[str, FileEntry]:
+        """Every file of snapshot ``sha``."""
+        return self._reader.files_at(sha)
+
+    def resolve(self, ref: str) -> str:
+        """Snapshot id a reference names (``HEAD~2``, tag, prefix, ``PATH@v3``...)."""
+        return self._reader.resolve(ref)
+
+    def resolve_artifact(self, ref: str) -> ArtifactVersion:
+        """The artifact version ``PATH@vN`` / ``PATH@alias`` / ``PATH@snapshot`` names."""
+        return self._reader.resolve_artifact(ref)
+
+    def versions(self, path: str) -> list[ArtifactVersion]:
+        """``v0..vN`` of a path: each distinct content, in order of first appearance."""
+        return self._reader.versions(path)
+
+    def version_of(self, path: str, oid: str | None) -> int | None:
+        return self._reader.version_of(path, oid)
+
+    def with_versions(self, changes: Iterable[Change], limit: int = 200) -> list[Change]:
+        """Changes with ``vN`` numbers filled in from the index (skipped for huge change sets)."""
+        return self._reader.with_versions(changes, limit)
+
+    def read_bytes(self, entry: FileEntry, snapshot: str) -> Iterator[bytes]:
+        """Stream a stored file's bytes (verified)."""
+        return self._reader.read_bytes(entry, snapshot)
+
+    def diff(self, old: str = "HEAD~1", new: str = "HEAD") -> Diff:
+        """Files added, removed and modified, and metric and param deltas, from old to new."""
+        return self._reader.diff(old, new)
+
+    # -- names (services.names.Names) ----------------------------------------
+    def tag(self, name: str, ref: str = "HEAD", *, message: str = "") -> str:
+        """Put the immutable tag ``name`` on the snapshot ``ref`` names; returns its id."""
+        return self._names.tag(name, ref, message=message)
+
+    def tags(self) -> dict[str, str]:
+        """``{tag: snapshot id}``."""
+        return self._names.tags()
+
+    def tags_by_snapshot(self) -> dict[str, list[str]]:
+        return self._names.tags_by_snapshot()
+
+    def delete_tag(self, name: str) -> None:
+        self._names.delete_tag(name)
+
+    def set_alias(
+        self, path: str, name: str, version: str | int | None = None, *, message: str = ""
+    ) -> ArtifactVersion:
+        """Point alias ``name`` of ``path`` at a version (the newest when None); recorded."""
+        return self._names.set_alias(path, name, version, message=message)
+
+    def remove_alias(self, path: str, name: str) -> None:
+        self._names.remove_alias(path, name)
+
+    def aliases(self, path: str | None = None) -> dict[str, dict[str, int]]:
+        """``{path: {alias: version}}``."""
+        return self._names.aliases(path)
+
+    def alias_history(self, path: str | None = None) -> list[AliasEvent]:
+        return self._names.alias_history(path)
+
+    def register_model(self, name: str, ref: str, *, description: str = "") -> ModelVersion:
+        """Link an artifact version (``PATH@vN``, ``PATH@alias``, a path's newest) to ``name``."""
+        return self._names.register_model(name, ref, description=description)
+
+    def promote_model(
+        self, name: str, version: int, stage: Stage, *, reason: str = ""
+    ) -> ModelVersion:
+        """Move version ``version`` of model ``name`` to ``stage``; every move is recorded."""
+        return self._names.promote_model(name, version, stage, reason=reason)
+
+    def registered_models(self) -> list[RegisteredModel]:
+        return self._names.registered_models()
+
+    def registry_history(self, name: str | None = None) -> list[RegistryEvent]:
+        return self._names.registry_history(name)
+
+    # -- restoring (services.restore.Restorer) ---------------------------------
+    def restore(
+        self,
+        paths: Iterable[str | Path] = (),
+        *,
+        to: str = "HEAD",
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> RestoreResult:
+        """Restore ``paths`` (all files of the snapshot when empty) to their state at ``to``."""
+        return self._restorer.restore(paths, to=to, dry_run=dry_run, progress=progress)
+
+    def checkout(
+        self, ref: str, *, dry_run: bool = False, progress: Progress | None = None
+    ) -> RestoreResult:
+        """Make the tracked files match snapshot ``ref``: files it lacks are deleted."""
+        return self._restorer.checkout(ref, dry_run=dry_run, progress=progress)
+
+    def cell_inputs(self, cell_id: str, *, notebook: str | None = None) -> list[dict[str, Any]]:
+        """For each snapshot that recorded ``cell_id``: what it read and wrote, with versions."""
+        return self._restorer.cell_inputs(cell_id, notebook=notebook)
+
+    def restore_cell_inputs(
+        self,
+        cell_id: str,
+        *,
+        to: str,
+        notebook: str | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> RestoreResult:
+        """Restore the files cell ``cell_id`` read to the versions it read at snapshot ``to``."""
+        return self._restorer.restore_cell_inputs(
+            cell_id, to=to, notebook=notebook, dry_run=dry_run, progress=progress
+        )
+
+    # -- maintenance (services.maintenance.Maintenance) -------------------------
+    def verify(self, *, progress: Progress | None = None) -> VerifyReport:
+        """Rehash every object; list corrupt ones and files snapshots need but the store lacks."""
+        return self._maintenance.verify(progress=progress)
+
+    def gc(self, *, dry_run: bool = True, progress: Progress | None = None) -> GcReport:
+        """Remove objects no snapshot reaches (report only with ``dry_run``)."""
+        return self._maintenance.gc(dry_run=dry_run, progress=progress)
 
 
 def _bytes_progress(progress: Any) -> Any:
@@ -408,6 +529,3 @@ def _bytes_progress(progress: Any) -> Any:
         progress(done[0], 0, "hashing")
 
     return step
-
-
-__all__ = ["MlversionError", "Repository"]

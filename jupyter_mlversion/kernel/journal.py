@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..core.journal import JOURNAL_DIR, append_line
-from ..core.paths import META_DIR
+from ..core.journal import append_line
+from ..core.layout import JOURNAL_DIR, META_DIR
 from .capture import CellRecord
 
 

@@ -9,10 +9,12 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from ..core.layout import META_DIR
+
 # Folder names whose contents are never data or models of the project.
 _SKIP_PARTS = frozenset(
     {
-        ".mlversion",
+        META_DIR,
         ".git",
         "__pycache__",
         ".ipynb_checkpoints",

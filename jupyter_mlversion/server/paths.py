@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from jupyter_mlversion.core.errors import InvalidNameError, PathOutsideProjectError
+from jupyter_mlversion.core.layout import META_DIR
 
 MAX_NAME = 255
 MAX_PATH = 4096
@@ -50,8 +51,8 @@ def clean_relative(value: str, what: str = "path") -> PurePosixPath:
         )
     if not parts:
         return PurePosixPath(".")
-    if ".mlversion" in parts:
-        raise PathOutsideProjectError(f"{what} {value!r} points into .mlversion/, which is private")
+    if META_DIR in parts:
+        raise PathOutsideProjectError(f"{what} {value!r} points into {META_DIR}/, which is private")
     return PurePosixPath(*parts)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..kinds import MODEL_SUFFIXES, NOTEBOOK_SUFFIX, classify
 from ._source import Source, UnsupportedFormatError, identify
 from .model import MODEL_DIFF_SCHEMA, diff_model_files
 from .notebook import NOTEBOOK_DIFF_SCHEMA, diff_notebook_sources, diff_notebooks_fast
@@ -36,10 +37,9 @@ __all__ = [
     "value_deltas",
 ]
 
-#: Extensions diffed as models even when the caller does not say the file is a model.
-MODEL_EXTENSIONS = frozenset(
-    {".safetensors", ".onnx", ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".bin", ".h5"}
-)
+#: Extensions diffed as models when the caller does not say what the file is (the shared table:
+#: ``.h5``/``.hdf5`` are datasets there, never models).
+MODEL_EXTENSIONS = frozenset(MODEL_SUFFIXES)
 
 BINARY_DIFF_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -75,17 +75,20 @@ def diff_files(
 ) -> dict[str, Any]:
     """Diff two versions of ``name``, choosing notebook, table, model or plain file diff.
 
-    The extension of ``name`` decides first; ``kind_hint`` (an artifact kind: ``notebook``,
-    ``dataset``, ``model`` or ``file``) only matters for unknown extensions: a ``model`` is then
-    compared by size and id, and a ``dataset`` with an unknown extension is an error, since a
-    table format cannot be guessed safely.
+    Notebooks and table formats are recognised by extension first. Otherwise ``kind_hint`` (an
+    artifact kind: ``notebook``, ``dataset``, ``model`` or ``file``, as the project's config gave
+    it) decides, and without a hint the shared table of :mod:`jupyter_mlversion.core.kinds`
+    does: a ``model`` is compared safely (headers, else size and id); a file the caller calls a
+    ``dataset`` in a format that is not a table (``.h5``, ``.npy``, ...) is an error, since a
+    table format cannot be guessed safely; anything else is compared by size and id.
     """
     suffix = Path(name).suffix.lower()
-    if suffix == ".ipynb" or (kind_hint == "notebook" and suffix not in TABLE_FORMATS):
+    if suffix == NOTEBOOK_SUFFIX or (kind_hint == "notebook" and suffix not in TABLE_FORMATS):
         return diff_notebook_sources(old, new, name=name, include_outputs=include_outputs)
     if suffix in TABLE_FORMATS:
         return diff_table_files(old, new, name=name, keys=keys)
-    if suffix in MODEL_EXTENSIONS or kind_hint == "model":
+    kind = kind_hint or classify(name)
+    if kind == "model":
         return diff_model_files(old, new, name=name)
     if kind_hint == "dataset":
         known = ", ".join(sorted(TABLE_FORMATS))

@@ -1,1 +1,1 @@
-"""The use-cases the Repository facade composes."""
+"""The use-cases the Repository facade composes, each handed the parts it needs."""

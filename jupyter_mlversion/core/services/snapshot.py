@@ -5,17 +5,18 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import blake3
 
 from .. import pointer
+from ..atomic import atomic_write
 from ..errors import ConcurrentUpdateError, FileChangedError, MlversionError, UnreadableFileError
 from ..identity import current_author, environment
 from ..index import IndexedSnapshot
 from ..journal import Journals, to_lineage
 from ..message import count_lines, draft_message, is_vacuous
-from ..model import CellIO, Change, FileEntry, Snapshot
+from ..model import CellIO, Change, FileEntry
 from ..results import Recorded, SnapshotResult, Status
 from ..worktree import cumulative, current_ids, scan, stat_digest, stat_key
 from .scope import Scope, SnapshotRequest, novel_cells, plan
@@ -23,11 +24,8 @@ from .scope import Scope, SnapshotRequest, novel_cells, plan
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ..config import Config
-    from ..history import History
-    from ..ignore import IgnoreRules
-    from ..index import Index
-    from ..store import ObjectStore
+    from ..parts import Parts
+    from .read import Reader
 
 Progress = Callable[[int, int, str], None]
 _RETRIES = 5
@@ -37,37 +35,23 @@ _CLEAN = "clean_state"  # index meta key: "<head>:<stat digest>" of files known 
 _NAMED_LIMIT = 20  # files looked up to say which snapshot already holds them
 
 
-class SnapshotParts(Protocol):
-    """What the snapshot service needs of a project (the Repository provides it)."""
-
-    root: Path
-    meta: Path
-
-    @property
-    def config(self) -> Config: ...
-    @property
-    def store(self) -> ObjectStore: ...
-    @property
-    def history(self) -> History: ...
-    @property
-    def index(self) -> Index: ...
-    @property
-    def ignore(self) -> IgnoreRules: ...
-
-    def head(self) -> str | None: ...
-    def sync_index(self, head: str | None = None) -> None: ...
-    def tracked_specs(self) -> list[str]: ...
-    def snapshot_model(self, sha: str, *, full: bool = True) -> Snapshot: ...
-    def with_versions(self, changes: Sequence[Change]) -> Sequence[Change]: ...
-    def ensure_can_tag(self, names: Sequence[str]) -> None: ...
-    def write_file(self, path: Path, data: bytes) -> None: ...
-
-
 class SnapshotService:
     """The snapshot use-case: one decision of what a snapshot holds, for every surface."""
 
-    def __init__(self, parts: SnapshotParts) -> None:
+    def __init__(
+        self,
+        parts: Parts,
+        reader: Reader,
+        *,
+        head: Callable[[], str | None],
+        sync_index: Callable[..., None],
+        ensure_can_tag: Callable[[Sequence[str]], None],
+    ) -> None:
         self.parts = parts
+        self.reader = reader
+        self.head = head
+        self.sync_index = sync_index
+        self.ensure_can_tag = ensure_can_tag
         self.journals = Journals(parts.meta)
 
     def scope(self, request: SnapshotRequest, before: Mapping[str, FileEntry]) -> Scope:
@@ -86,8 +70,8 @@ class SnapshotService:
     ) -> Status:
         """What a snapshot of ``request`` would record now, without storing anything."""
         parts = self.parts
-        head = parts.head()
-        parts.sync_index(head)
+        head = self.head()
+        self.sync_index(head)
         before = parts.index.head_files()
         scope = self.scope(request, before)
         found = scan(parts.root, scope.specs, parts.ignore)
@@ -99,12 +83,12 @@ class SnapshotService:
                 old = before.get(rel)
                 kind = old.kind if old is not None else kind_of(rel)
                 now[rel] = FileEntry(rel, oid, found.files[rel].st_size, kind)
-        changes = tuple(parts.with_versions(changes_between(before, now)))
+        changes = tuple(self.reader.with_versions(changes_between(before, now)))
         resolved = resolve_lineage(to_lineage(scope.pending.cells, parts.root), now, found.files)
         cells = tuple(novel_cells(resolved, parts.index.lineage_of))
         metrics, params = scope.pending.metrics, scope.pending.params
         if head and (metrics or params):
-            previous = parts.snapshot_model(head, full=False)
+            previous = self.reader.snapshot_model(head, full=False)
             metrics = {k: v for k, v in metrics.items() if previous.metrics.get(k) != v}
             params = {k: v for k, v in params.items() if previous.params.get(k) != v}
         draft = draft_message(changes, metrics) if changes else None
@@ -123,8 +107,8 @@ class SnapshotService:
 
     def _once(self, request: SnapshotRequest, progress: Progress | None) -> SnapshotResult:
         parts = self.parts
-        head = parts.head()
-        parts.sync_index(head)
+        head = self.head()
+        self.sync_index(head)
         before = parts.index.head_files()
         scope = self.scope(request, before)
         found = scan(parts.root, scope.specs, parts.ignore)
@@ -146,16 +130,18 @@ class SnapshotService:
         resolved = resolve_lineage(to_lineage(scope.pending.cells, parts.root), now, found.files)
         fresh_cells = novel_cells(resolved, parts.index.lineage_of)
         # Only metrics or params need the previous snapshot (and its tags, hence git).
-        previous = parts.snapshot_model(head, full=False) if head and (metrics or params) else None
+        previous = (
+            self.reader.snapshot_model(head, full=False) if head and (metrics or params) else None
+        )
         values_changed = bool(metrics or params) and (
             previous is None or metrics != previous.metrics or params != previous.params
         )
         if not changes and not fresh_cells and not values_changed and not request.allow_empty:
             self._tag(request, head)
-            self.journals.consume(scope.pending, parts.write_file)
+            self.journals.consume(scope.pending, atomic_write)
             return self._nothing(request, scope, now, warnings)
         if request.tags:
-            parts.ensure_can_tag(request.tags)
+            self.ensure_can_tag(request.tags)
         env = request.environment or scope.pending.environment or environment()
         suggested = draft_message(changes, metrics, self._row_counts)
         sha, snap = self._commit(
@@ -171,15 +157,15 @@ class SnapshotService:
         if parts.index.add_snapshot(snap[0], now, before, snap[1]):
             parts.index.set_meta(_CLEAN, f"{sha}:{stat_digest(found.files)}")
         else:
-            parts.sync_index()
-        self.journals.consume(scope.pending, parts.write_file)
+            self.sync_index()
+        self.journals.consume(scope.pending, atomic_write)
         for name in request.tags:
             parts.history.create_tag(
                 name, sha, message=snap[0].message, author=_who(request, snap[0])
             )
         return SnapshotResult(
-            parts.snapshot_model(sha),
-            tuple(parts.with_versions(changes)),
+            self.reader.snapshot_model(sha),
+            tuple(self.reader.with_versions(changes)),
             tuple(warnings) + _vacuous(request.message, suggested),
             suggested if is_vacuous(request.message) else None,
         )
@@ -236,7 +222,7 @@ class SnapshotService:
         """Tags asked for with nothing to snapshot name the current snapshot."""
         if not (request.tags and head):
             return
-        self.parts.ensure_can_tag(request.tags)
+        self.ensure_can_tag(request.tags)
         who = request.author or current_author()
         for name in request.tags:
             self.parts.history.create_tag(name, head, message=request.message or name, author=who)

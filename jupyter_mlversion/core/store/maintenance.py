@@ -9,15 +9,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..atomic import LEGACY_TEMP_PREFIX, TEMP_PREFIX
 from ..errors import CorruptObjectError, MissingObjectError
 from .encoding import KIND_MANIFEST
-from .fsutil import TEMP_PREFIX
 from .packs import PackWriter
 
 if TYPE_CHECKING:
     from .objectstore import ObjectStore
 
 _HEX = set("0123456789abcdef")
+_TEMPS = (TEMP_PREFIX, LEGACY_TEMP_PREFIX)
 
 
 def reachable(store: ObjectStore, file_ids: Iterable[str], *, missing_ok: bool) -> set[str]:
@@ -44,7 +45,7 @@ def iter_loose(root: Path) -> Iterator[tuple[str, Path]]:
         if len(folder.name) != 2 or not set(folder.name) <= _HEX or not folder.is_dir():
             continue
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if not entry.name.startswith(TEMP_PREFIX):
+            if not entry.name.startswith(_TEMPS):
                 yield folder.name + entry.name, Path(entry.path)
 
 
@@ -132,7 +133,7 @@ def _remove_stale(root: Path, temp_age: float) -> None:
             names = {e.name for e in it}
         for name in names:
             orphan = name.endswith(".pack") and name[:-5] + ".idx" not in names
-            if not (name.startswith(TEMP_PREFIX) or orphan):
+            if not (name.startswith(_TEMPS) or orphan):
                 continue
             path = folder / name
             with contextlib.suppress(FileNotFoundError):

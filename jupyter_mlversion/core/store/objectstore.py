@@ -21,11 +21,10 @@ from pathlib import Path
 import blake3
 import pyfastcdc
 
+from ..atomic import Buffer, atomic_writer, fsync_dir, write_all
 from ..errors import CorruptObjectError, FileChangedError, MissingObjectError
 from . import chunking
 from .encoding import KIND_BLOB, KIND_MANIFEST, Codec, Manifest, _corrupt
-from .fsutil import Buffer, cleanup_on_error, create_exclusive, fsync_dir, publish, temp_path
-from .fsutil import write_all as _write_all
 from .packs import PackSet, PackWriter
 from .reading import (
     FileChanged,
@@ -205,16 +204,8 @@ class ObjectStore:
             folder.mkdir(exist_ok=True)
             fsync_dir(self.root)
         self._loose_dirs.add(oid[:2])
-        tmp = temp_path(folder)
-        with cleanup_on_error(tmp, where=self.root):
-            fd = create_exclusive(tmp)
-            try:
-                _write_all(fd, parts)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            publish(tmp, folder / oid[2:])
-            fsync_dir(folder)
+        with atomic_writer(folder / oid[2:], mode=0o444, overwrite=False) as out:
+            write_all(out.fileno(), parts)
 
     def _known(self, oid: str) -> bool:
         """Cheap existence test for dedup: a stale 'no' only costs a duplicate copy."""
@@ -335,26 +326,12 @@ class ObjectStore:
         """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            mode: int | None = dest.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = None
-        tmp = temp_path(dest.parent, f"{dest.name}.")
-        with cleanup_on_error(tmp, where=dest.parent):
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-            try:
-                # Chunks are not hashed one by one: the whole-file hash proves them all.
-                from . import restore  # ctypes and threads: only restores need them
+        with atomic_writer(dest, keep_mode=True) as out:
+            # Chunks are not hashed one by one: the whole-file hash proves them all.
+            from . import restore  # ctypes and threads: only restores need them
 
-                if restore.copy_verified(self, oid, fd, progress) != oid:
-                    self._name_corruption(oid)
-                if mode is not None:
-                    os.fchmod(fd, mode)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            tmp.replace(dest)
-            fsync_dir(dest.parent)
+            if restore.copy_verified(self, oid, out.fileno(), progress) != oid:
+                self._name_corruption(oid)
 
     def _name_corruption(self, oid: str) -> None:
         """Raise CorruptObjectError naming the bad chunk when one is to blame."""

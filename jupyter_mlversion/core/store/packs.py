@@ -16,19 +16,18 @@ from pathlib import Path
 
 import blake3
 
-from .fsutil import (
-    WRITEBACK_EVERY,
+from ..atomic import (
     Buffer,
+    atomic_write,
     cleanup_on_error,
     create_exclusive,
-    fsync_dir,
     full_error,
     is_full,
     publish,
-    start_writeback,
     temp_path,
     write_all,
 )
+from .fsutil import WRITEBACK_EVERY, start_writeback
 
 _IDX_MAGIC = b"MVIDX1\n\0"
 _ENTRY = struct.Struct(">32sQQ")
@@ -113,21 +112,14 @@ class PackWriter:
             return None
         index = encode_index(self.entries)
         stem = "pack-" + blake3.blake3(index).hexdigest()[:40]
-        idx_tmp = temp_path(self._dir, "idx-")
-        with cleanup_on_error(self._tmp, idx_tmp, where=self._dir):
+        with cleanup_on_error(self._tmp, where=self._dir):
             os.fsync(self._fd)
             os.close(self._fd)
             self._fd = None
-            fd = create_exclusive(idx_tmp)
-            try:
-                write_all(fd, [index])
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            # Pack first, index last: an index never points at a missing pack.
+            # Pack first, index last: an index never points at a missing pack. The index's
+            # folder fsync also makes the pack's new name durable (same folder).
             publish(self._tmp, self._dir / f"{stem}.pack")
-            publish(idx_tmp, self._dir / f"{stem}.idx")
-            fsync_dir(self._dir)
+            atomic_write(self._dir / f"{stem}.idx", index, mode=0o444, overwrite=False)
         return stem, self.entries
 
     def abort(self) -> None:

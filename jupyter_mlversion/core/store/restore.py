@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import blake3
 
+from ..atomic import Buffer, write_all
 from .encoding import ENC_RAW, HEADER_LEN, KIND_BLOB, KIND_MANIFEST, MAGIC
-from .fsutil import WRITEBACK_EVERY, Buffer, start_writeback, write_all
+from .fsutil import WRITEBACK_EVERY, start_writeback
 
 if TYPE_CHECKING:
     from .objectstore import ObjectStore

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from jupyter_mlversion.core.atomic import TEMP_PREFIX
+
 
 def random_file(path: Path, size: int, seed: int = 0) -> bytes:
     """Write ``size`` pseudo-random (incompressible) bytes and return them."""
@@ -34,7 +36,7 @@ def stored_bytes(root: Path) -> int:
 
 def temp_files(root: Path) -> list[Path]:
     """Temp files left anywhere under ``root``."""
-    return list(root.rglob(".tmp-*"))
+    return list(root.rglob(f"{TEMP_PREFIX}*"))
 
 
 def flip_byte(path: Path, offset: int) -> None:

@@ -1,34 +1,51 @@
 """Reading history: log, show, references, versions and diffs."""
 
-# The mixins annotate ``self`` as the Repository they are mixed into, so that each
-# body is checked against the whole facade; mypy flags that pattern itself ("misc").
-# mypy: disable-error-code="misc"
-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import Any, cast
 
-from . import pointer
-from .errors import ReferenceNotFoundError
-from .model import ArtifactVersion, Change, FileEntry, Kind, Snapshot, ValueDelta
-from .refs import ArtifactRef, split_artifact_ref
-from .results import Diff
+from .. import pointer
+from ..errors import ReferenceNotFoundError
+from ..model import ArtifactVersion, Change, FileEntry, Kind, Snapshot, ValueDelta
+from ..parts import Parts
+from ..refs import ArtifactRef, split_artifact_ref
+from ..results import Diff
 
-if TYPE_CHECKING:
-    from .repository import Repository
-
+#: What changed from one file map to another (the snapshot use-case defines it).
+ChangesBetween = Callable[[Mapping[str, FileEntry], Mapping[str, FileEntry]], list[Change]]
 
 _HEAD_N = re.compile(r"^HEAD(~\d+|\^+)?$")
 
 
-class ReadMixin:
-    """Everything that reads snapshots without changing the project."""
+class Reader:
+    """Everything that reads snapshots without changing the project.
+
+    ``tags_by_snapshot`` and ``aliases`` come from the names service (which itself resolves
+    references here), ``head`` and ``sync_index`` from the facade's index upkeep.
+    """
+
+    def __init__(
+        self,
+        parts: Parts,
+        *,
+        head: Callable[[], str | None],
+        sync_index: Callable[[], None],
+        tags_by_snapshot: Callable[[], dict[str, list[str]]],
+        aliases: Callable[[str], dict[str, dict[str, int]]],
+        changes_between: ChangesBetween,
+    ) -> None:
+        self._parts = parts
+        self._head = head
+        self._sync = sync_index
+        self._tags_by_snapshot = tags_by_snapshot
+        self._aliases = aliases
+        self._changes = changes_between
 
     def log(
-        self: Repository,
+        self,
         *,
         path: str | None = None,
         query: str | None = None,
@@ -39,41 +56,55 @@ class ReadMixin:
 
         ``query`` matches (case-insensitively) the message, the author, an id prefix or a tag.
         """
-        self.sync_index()
-        rel = None if path is None else self.relpath(path)
-        tags = self.tags_by_snapshot()
+        self._sync()
+        rel = None if path is None else self._parts.relpath(path)
+        tags = self._tags_by_snapshot()
         hits = _tag_hits(tags, query)
-        rows = self.index.snapshots(path=rel, query=query, ids=hits, limit=limit, offset=offset)
+        rows = self._parts.index.snapshots(
+            path=rel, query=query, ids=hits, limit=limit, offset=offset
+        )
         return [r.to_snapshot(tags.get(r.id, ())) for r in rows]
 
-    def count(self: Repository, *, path: str | None = None, query: str | None = None) -> int:
-        self.sync_index()
-        hits = _tag_hits(self.tags_by_snapshot(), query) if query else []
-        rel = None if path is None else self.relpath(path)
-        return self.index.count(path=rel, query=query, ids=hits)
+    def count(self, *, path: str | None = None, query: str | None = None) -> int:
+        """How many snapshots :meth:`log` would list without a limit."""
+        self._sync()
+        hits = _tag_hits(self._tags_by_snapshot(), query) if query else []
+        rel = None if path is None else self._parts.relpath(path)
+        return self._parts.index.count(path=rel, query=query, ids=hits)
 
-    def show(self: Repository, ref: str = "HEAD") -> tuple[Snapshot, list[FileEntry]]:
+    def snapshot_model(self, sha: str, *, full: bool = True) -> Snapshot:
+        """The Snapshot value for commit ``sha`` (``full``: with its stored metadata)."""
+        self._sync()
+        row = self._parts.index.snapshot(sha)
+        if row is None:
+            raise ReferenceNotFoundError(f"{sha} is not a snapshot of this project")
+        meta: Mapping[str, Any] | None = None
+        if full:
+            blobs = self._parts.history.read_blobs(sha, [pointer.SNAPSHOT_JSON])
+            meta = pointer.parse_metadata(blobs.get(pointer.SNAPSHOT_JSON))
+        return row.to_snapshot(self._tags_by_snapshot().get(row.id, ()), meta)
+
+    def show(self, ref: str = "HEAD") -> tuple[Snapshot, list[FileEntry]]:
         """A snapshot's metadata and its files."""
         sha = self.resolve(ref)
         return self.snapshot_model(sha), sorted(self.files_at(sha).values(), key=_by_path)
 
-    def files_at(self: Repository, sha: str) -> dict[str, FileEntry]:
+    def files_at(self, sha: str) -> dict[str, FileEntry]:
         """Every file of snapshot ``sha``."""
-        data = self.history.read_blobs(sha, [pointer.MANIFEST_JSON]).get(pointer.MANIFEST_JSON)
-        return pointer.parse_manifest(data)
+        blobs = self._parts.history.read_blobs(sha, [pointer.MANIFEST_JSON])
+        return pointer.parse_manifest(blobs.get(pointer.MANIFEST_JSON))
 
-    def resolve(self: Repository, ref: str) -> str:
+    def resolve(self, ref: str) -> str:
         """Snapshot id a reference names (``HEAD~2``, tag, prefix, ``PATH@v3``...)."""
         ref = ref.strip()
-        artifact = split_artifact_ref(ref)
-        if artifact is not None:
+        if split_artifact_ref(ref) is not None:
             return self.resolve_artifact(ref).snapshot
-        if self.head() is None:
+        if self._head() is None:
             raise ReferenceNotFoundError(
                 f"'{ref}' names nothing: this project has no snapshot yet; "
                 "take one with 'mlversion snapshot PATH...'"
             )
-        sha = self.history.rev_parse(ref)
+        sha = self._parts.history.rev_parse(ref)
         if sha is None:
             hint = "'mlversion log' lists snapshots and 'mlversion tag' lists tags"
             if _HEAD_N.match(ref):
@@ -81,7 +112,7 @@ class ReadMixin:
             raise ReferenceNotFoundError(f"unknown reference '{ref}'; {hint}")
         return sha
 
-    def resolve_artifact(self: Repository, ref: str) -> ArtifactVersion:
+    def resolve_artifact(self, ref: str) -> ArtifactVersion:
         """The artifact version ``PATH@vN`` / ``PATH@alias`` / ``PATH@snapshot`` names."""
         parsed = split_artifact_ref(ref)
         if parsed is None:
@@ -90,12 +121,12 @@ class ReadMixin:
             )
         return self._artifact(parsed)
 
-    def _artifact(self: Repository, parsed: ArtifactRef) -> ArtifactVersion:
-        rel = self.relpath(parsed.path)
+    def _artifact(self, parsed: ArtifactRef) -> ArtifactVersion:
+        rel = self._parts.relpath(parsed.path)
         versions = self.versions(rel)
         number = parsed.version
         if number is None:
-            number = self.aliases(rel).get(rel, {}).get(parsed.selector)
+            number = self._aliases(rel).get(rel, {}).get(parsed.selector)
         if number is not None:
             if number >= len(versions):
                 raise ReferenceNotFoundError(
@@ -119,36 +150,35 @@ class ReadMixin:
                 return version
         raise ReferenceNotFoundError(f"{rel} at {sha[:10]} has no recorded version")
 
-    def versions(self: Repository, path: str) -> list[ArtifactVersion]:
+    def versions(self, path: str) -> list[ArtifactVersion]:
         """``v0..vN`` of a path: each distinct content, in order of first appearance."""
-        self.sync_index()
-        rel = self.relpath(path)
-        rows = self.index.path_history(rel)
+        self._sync()
+        rel = self._parts.relpath(path)
+        rows = self._parts.index.path_history(rel)
         if not rows:
             raise ReferenceNotFoundError(
                 f"{rel} is in no snapshot; snapshot it first with 'mlversion snapshot {rel}'"
             )
-        aliases = self.aliases(rel).get(rel, {})
         by_version: dict[int, list[str]] = {}
-        for name, number in aliases.items():
+        for name, number in self._aliases(rel).get(rel, {}).items():
             by_version.setdefault(number, []).append(name)
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
         out: list[ArtifactVersion] = []
         for snapshot, oid, size, kind_text, when in rows:
-            kind = cast(Kind, kind_text)
             if oid is None or oid in seen:
                 continue
-            seen[oid] = len(out)
+            seen.add(oid)
             number = len(out)
+            names = tuple(sorted(by_version.get(number, ())))
             out.append(
                 ArtifactVersion(
-                    rel, number, oid, size, kind, snapshot, when,
-                    tuple(sorted(by_version.get(number, ()))),
+                    rel, number, oid, size, cast(Kind, kind_text), snapshot, when, names
                 )
-            )  # fmt: skip
+            )
         return out
 
-    def version_of(self: Repository, path: str, oid: str | None) -> int | None:
+    def version_of(self, path: str, oid: str | None) -> int | None:
+        """The ``vN`` number content ``oid`` has among ``path``'s versions, or None."""
         if oid is None:
             return None
         try:
@@ -157,9 +187,7 @@ class ReadMixin:
             return None
         return next((v.version for v in versions if v.id == oid), None)
 
-    def with_versions(
-        self: Repository, changes: Iterable[Change], limit: int = 200
-    ) -> list[Change]:
+    def with_versions(self, changes: Iterable[Change], limit: int = 200) -> list[Change]:
         """Changes with ``vN`` numbers filled in from the index (skipped for huge change sets)."""
         changes = list(changes)
         if len(changes) > limit:
@@ -167,7 +195,7 @@ class ReadMixin:
         out = []
         for change in changes:
             ids: list[str] = []
-            for _snap, oid, *_rest in self.index.path_history(change.path):
+            for _snap, oid, *_rest in self._parts.index.path_history(change.path):
                 if oid is not None and oid not in ids:
                     ids.append(oid)
 
@@ -179,20 +207,20 @@ class ReadMixin:
             )
         return out
 
-    def read_bytes(self: Repository, entry: FileEntry, snapshot: str) -> Iterator[bytes]:
+    def read_bytes(self, entry: FileEntry, snapshot: str) -> Iterator[bytes]:
         """Stream a stored file's bytes (verified)."""
         if entry.kind == "notebook":
-            data = self.history.read_blobs(snapshot, [entry.path]).get(entry.path)
+            data = self._parts.history.read_blobs(snapshot, [entry.path]).get(entry.path)
             if data is None:
                 raise ReferenceNotFoundError(f"{entry.path} is not in snapshot {snapshot[:10]}")
             return iter((data,))
-        return self.store.iter_bytes(entry.id)
+        return self._parts.store.iter_bytes(entry.id)
 
-    def diff(self: Repository, old: str = "HEAD~1", new: str = "HEAD") -> Diff:
+    def diff(self, old: str = "HEAD~1", new: str = "HEAD") -> Diff:
         """Files added, removed and modified, and metric and param deltas, from old to new."""
         old_sha, new_sha = self.resolve(old), self.resolve(new)
         before, after = self.files_at(old_sha), self.files_at(new_sha)
-        changes = self.with_versions(self.changes_between(before, after), limit=10**9)
+        changes = self.with_versions(self._changes(before, after), limit=10**9)
         a, b = self.snapshot_model(old_sha), self.snapshot_model(new_sha)
         return Diff(
             old_sha,

@@ -1,0 +1,107 @@
+"""The parts of one project (config, store, history, registry, index), each opened on first use.
+
+The facade and its services share one :class:`Parts`; nothing here knows about use-cases.
+Opening lazily keeps a "nothing changed" snapshot fast: it never imports the chunker or git.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .atomic import atomic_write
+from .config import Config
+from .ignore import IgnoreRules
+from .index import Index
+from .layout import HISTORY_DIR, INDEX_FILE, LOCK_FILE, META_DIR, TRACKED_FILE
+from .lock import project_lock
+from .paths import to_relative
+
+if TYPE_CHECKING:
+    from .history import History
+    from .registry import Registry
+    from .store import ObjectStore
+
+
+class Parts:
+    """Where a project lives and its parts; ``root``, ``meta`` and the store path never change."""
+
+    def __init__(self, root: Path, *, store_path: str | Path | None = None) -> None:
+        self.root = root.resolve()
+        self.meta = self.root / META_DIR
+        self._store_path = store_path
+
+    def relpath(self, path: str | Path) -> str:
+        """Project-relative POSIX path; PathOutsideProjectError when it escapes."""
+        return to_relative(self.root, path)
+
+    def lock(self, what: str = "a snapshot") -> Any:
+        """The project's exclusive lock (a context manager), naming ``what`` waits for it."""
+        return project_lock(self.meta / LOCK_FILE, what=what)
+
+    @cached_property
+    def config(self) -> Config:
+        return Config.load(self.meta)
+
+    @property
+    def store_root(self) -> Path:
+        """Folder of the objects: the open() argument, else MLVERSION_STORE, else config."""
+        chosen = self._store_path or os.environ.get("MLVERSION_STORE") or self.config.store_path
+        path = Path(chosen).expanduser()
+        return path if path.is_absolute() else self.meta / path
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        from .store import ObjectStore
+
+        cfg = self.config
+        return ObjectStore(
+            self.store_root,
+            avg_chunk=cfg.chunk_avg,
+            min_chunk=cfg.chunk_min,
+            max_chunk=cfg.chunk_max,
+        )
+
+    @cached_property
+    def history(self) -> History:
+        from .history import History
+
+        return History(self.meta / HISTORY_DIR)
+
+    @cached_property
+    def registry(self) -> Registry:
+        from .registry import Registry
+
+        return Registry(self.history)
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(self.meta / INDEX_FILE)
+
+    @cached_property
+    def ignore(self) -> IgnoreRules:
+        return IgnoreRules(self.root)
+
+    # -- the tracked set: explicitly tracked paths, in .mlversion/tracked.json ------------
+    def tracked_specs(self) -> list[str]:
+        """Paths (files or folders) tracked explicitly, sorted."""
+        try:
+            data = json.loads((self.meta / TRACKED_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        return [str(p) for p in data]
+
+    def write_specs(self, specs: Iterable[str]) -> None:
+        """Replace the tracked set (atomically: a crash keeps the old list or the new)."""
+        text = json.dumps(sorted(set(specs)), indent=1) + "\n"
+        atomic_write(self.meta / TRACKED_FILE, text.encode("utf-8"))
+
+    def close(self) -> None:
+        """Release the index connection, pack handles and git helpers opened so far."""
+        for part in ("index", "store", "history"):
+            if part in self.__dict__:
+                self.__dict__[part].close()

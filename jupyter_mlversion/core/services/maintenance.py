@@ -1,0 +1,57 @@
+"""Checking and cleaning the store: ``verify`` and ``gc``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..parts import Parts
+from ..results import GcReport, VerifyReport
+from .read import Reader
+
+Progress = Callable[[int, int, str], None]
+
+
+class Maintenance:
+    """Integrity checks and garbage collection of the object store."""
+
+    def __init__(self, parts: Parts, reader: Reader, *, sync_index: Callable[[], None]) -> None:
+        self._parts = parts
+        self._reader = reader
+        self._sync = sync_index
+
+    def verify(self, *, progress: Progress | None = None) -> VerifyReport:
+        """Rehash every object; list corrupt ones and files snapshots need but the store lacks."""
+        self._sync()
+
+        def step(done: int) -> None:
+            if progress:
+                progress(done, 0, "verifying objects")
+
+        store, index = self._parts.store, self._parts.index
+        checked, corrupt = store.verify(progress=step)
+        missing = [oid for oid in sorted(index.all_ids()) if not store.has(oid)]
+        if missing:
+            missing = self._name_missing(missing) or missing
+        return VerifyReport(checked, tuple(corrupt), tuple(missing))
+
+    def _name_missing(self, missing: list[str]) -> list[str]:
+        """``path@snapshot: id`` for the files and snapshots that need each missing object."""
+        named = []
+        for snap in self._parts.index.snapshots():
+            for path, entry in self._reader.files_at(snap.id).items():
+                if entry.id in missing and entry.kind != "notebook":
+                    named.append(f"{path}@{snap.id[:10]}: {entry.id}")
+            if len(named) >= len(missing):
+                break
+        return named
+
+    def gc(self, *, dry_run: bool = True, progress: Progress | None = None) -> GcReport:
+        """Remove objects no snapshot reaches (report only with ``dry_run``)."""
+        with self._parts.lock("garbage collection"):
+            self._sync()
+            keep = set(self._parts.index.all_ids())
+            # The registry only links versions that snapshots hold, so history alone decides.
+            count, size = self._parts.store.gc(keep, dry_run=dry_run)
+            if progress:
+                progress(count, count, "gc")
+            return GcReport(count, size, dry_run)

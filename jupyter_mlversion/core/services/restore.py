@@ -1,0 +1,257 @@
+"""Restoring files, whole snapshots and a cell's data inputs, never losing current work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..atomic import atomic_write
+from ..errors import MlversionError, NothingToRestoreError, ReferenceNotFoundError
+from ..model import FileEntry
+from ..parts import Parts
+from ..paths import validate_relative
+from ..refs import split_artifact_ref
+from ..results import RestoreItem, RestoreResult, SnapshotResult
+from ..worktree import cumulative, current_ids, stat_key
+from .read import Reader
+
+Progress = Callable[[int, int, str], None]
+#: Snapshot these paths (adding them to the tracked set) with this message; the snapshot
+#: use-case's job, handed in so that restore never depends on how snapshots are taken.
+SafetySnapshot = Callable[[Sequence[str], str], SnapshotResult]
+HeadState = Callable[[], tuple[str | None, dict[str, FileEntry]]]
+
+
+class Restorer:
+    """``restore``, ``checkout`` and rolling back a cell's inputs."""
+
+    def __init__(
+        self,
+        parts: Parts,
+        reader: Reader,
+        *,
+        head_state: HeadState,
+        sync_index: Callable[[], None],
+        safety_snapshot: SafetySnapshot,
+    ) -> None:
+        self._parts = parts
+        self._reader = reader
+        self._head_state = head_state
+        self._sync = sync_index
+        self._safety_snapshot = safety_snapshot
+
+    def restore(
+        self,
+        paths: Iterable[str | Path] = (),
+        *,
+        to: str = "HEAD",
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> RestoreResult:
+        """Restore ``paths`` (all files of the snapshot when empty) to their state at ``to``."""
+        rels = [self._parts.relpath(p) for p in paths]
+        if split_artifact_ref(to) is not None:
+            version = self._reader.resolve_artifact(to)
+            if rels and rels != [version.path]:
+                raise MlversionError(
+                    f"'{to}' names a version of {version.path}; restore that path alone, "
+                    "or give a snapshot reference to restore other paths"
+                )
+            entry = FileEntry(version.path, version.id, version.size, version.kind)
+            return self._apply({entry.path: entry}, version.snapshot, (), dry_run, progress, to)
+        sha = self._reader.resolve(to)
+        files = self._reader.files_at(sha)
+        targets = _select(files, rels, sha) if rels else files
+        return self._apply(targets, sha, (), dry_run, progress, to)
+
+    def checkout(
+        self, ref: str, *, dry_run: bool = False, progress: Progress | None = None
+    ) -> RestoreResult:
+        """Make the tracked files match snapshot ``ref``: files it lacks are deleted."""
+        sha = self._reader.resolve(ref)
+        files = self._reader.files_at(sha)
+        _, head_files = self._head_state()
+        root = self._parts.root
+        extra = [p for p in head_files if p not in files and (root / p).exists()]
+        return self._apply(files, sha, extra, dry_run, progress, ref)
+
+    def cell_inputs(self, cell_id: str, *, notebook: str | None = None) -> list[dict[str, Any]]:
+        """For each snapshot that recorded ``cell_id``: what it read and wrote, with versions."""
+        self._sync()
+        nb = None if notebook is None else self._parts.relpath(notebook)
+        groups: dict[str, dict[str, Any]] = {}
+        for row in self._parts.index.lineage_of(cell_id, nb):
+            group = groups.setdefault(
+                row["snapshot"],
+                {
+                    "snapshot": row["snapshot"],
+                    "time": row["time"],
+                    "message": row["message"],
+                    "notebook": row["notebook"],
+                    "execution_count": row["execution_count"],
+                    "reads": [],
+                    "writes": [],
+                },
+            )
+            role = "reads" if row["role"] == "reads" else "writes"
+            group[role].append(
+                {
+                    "path": row["path"],
+                    "id": row["id"],
+                    "version": self._reader.version_of(row["path"], row["id"]),
+                    "changed_since": row["changed_since"],
+                }
+            )
+        return list(groups.values())
+
+    def restore_cell_inputs(
+        self,
+        cell_id: str,
+        *,
+        to: str,
+        notebook: str | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> RestoreResult:
+        """Restore the files cell ``cell_id`` read to the versions it read at snapshot ``to``."""
+        sha = self._reader.resolve(to)
+        target_seq = self._seq(sha)
+        history = self.cell_inputs(cell_id, notebook=notebook)
+        if not history:
+            raise NothingToRestoreError(
+                f"no snapshot records cell '{cell_id}'; run the cell, then snapshot, "
+                "so its inputs are known"
+            )
+        chosen = next((g for g in history if self._seq(g["snapshot"]) <= target_seq), None)
+        if chosen is None:
+            raise NothingToRestoreError(
+                f"cell '{cell_id}' had not run by snapshot {sha[:10]}; "
+                "'mlversion inputs' shows the snapshots that recorded it"
+            )
+        targets: dict[str, FileEntry] = {}
+        for read in chosen["reads"]:
+            entry = None if read["id"] is None else self._entry_for(read["path"], read["id"])
+            if entry is not None:
+                targets[entry.path] = entry
+        if not targets:
+            raise NothingToRestoreError(
+                f"cell '{cell_id}' read no versioned file at snapshot {chosen['snapshot'][:10]}"
+            )
+        return self._apply(targets, chosen["snapshot"], (), dry_run, progress, f"cell {cell_id}")
+
+    # -- the one place files are written ---------------------------------
+    def _apply(
+        self,
+        targets: Mapping[str, FileEntry],
+        source: str,
+        deletions: Iterable[str],
+        dry_run: bool,
+        progress: Progress | None,
+        label: str,
+    ) -> RestoreResult:
+        with self._parts.lock("a restore"):
+            items = self._plan(targets, list(deletions))
+            changed = [i for i in items if i.action != "unchanged"]
+            if dry_run or not changed:
+                return RestoreResult(source, tuple(items), dry_run)
+            safety = self._keep_unsaved(changed, label)
+            self._write(changed, targets, source, progress)
+            return RestoreResult(source, tuple(items), False, safety)
+
+    def _plan(self, targets: Mapping[str, FileEntry], deletions: list[str]) -> list[RestoreItem]:
+        """What each path needs: ``unchanged``, ``write`` or ``delete``, with its current id."""
+        root = self._parts.root
+        stats = {}
+        for rel in [*targets, *deletions]:
+            validate_relative(rel)
+            # Resolves symlinks: a folder replaced by a link leading outside is refused.
+            self._parts.relpath(root / rel)
+            try:
+                stats[rel] = (root / rel).stat()
+            except FileNotFoundError:
+                continue
+        current = current_ids(root, stats, self._parts.index)
+        items = [
+            RestoreItem(
+                rel,
+                "unchanged" if current.get(rel) == entry.id else "write",
+                current.get(rel),
+                entry.id,
+                entry.size,
+            )
+            for rel, entry in sorted(targets.items())
+        ]
+        items += [RestoreItem(rel, "delete", current.get(rel), None, 0) for rel in deletions]
+        return items
+
+    def _write(
+        self,
+        changed: list[RestoreItem],
+        targets: Mapping[str, FileEntry],
+        source: str,
+        progress: Progress | None,
+    ) -> None:
+        """Write (atomically, verified) or delete each changed path; remember the new stats."""
+        total = sum(i.size for i in changed)
+        done = 0
+        written = []
+        for item in changed:
+            dest = self._parts.root / item.path
+            if item.action == "delete":
+                dest.unlink(missing_ok=True)
+                continue
+            entry = targets[item.path]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if entry.kind == "notebook":
+                data = b"".join(self._reader.read_bytes(entry, source))
+                atomic_write(dest, data, keep_mode=True)
+            else:
+
+                def step(n: int, _base: int = done, _path: str = item.path) -> None:
+                    if progress:
+                        progress(_base + n, total, _path)
+
+                self._parts.store.restore_to(entry.id, dest, progress=cumulative(step))
+            done += item.size
+            written.append((item.path, stat_key(dest.stat()), entry.id))
+        self._parts.index.remember(written)
+
+    def _keep_unsaved(self, changed: list[RestoreItem], label: str) -> str | None:
+        """Snapshot the current files a restore would overwrite if no snapshot holds them."""
+        current = [i.current_id for i in changed if i.current_id]
+        if not current:
+            return None
+        known = self._parts.index.known_ids(current)
+        unsaved = [i.path for i in changed if i.current_id and i.current_id not in known]
+        if not unsaved:
+            return None
+        more = f" and {len(unsaved) - 3} more" if len(unsaved) > 3 else ""
+        message = f"Automatic snapshot before restoring {label}: keeps {', '.join(unsaved[:3])}"
+        result = self._safety_snapshot(unsaved, message + more)
+        return result.snapshot.id if result.snapshot else None
+
+    def _seq(self, sha: str) -> int:
+        row = self._parts.index.snapshot(sha)
+        return row.seq if row is not None else -1
+
+    def _entry_for(self, path: str, oid: str) -> FileEntry | None:
+        for version in self._reader.versions(path):
+            if version.id == oid:
+                return FileEntry(path, oid, version.size, version.kind)
+        return None
+
+
+def _select(files: Mapping[str, FileEntry], rels: list[str], sha: str) -> dict[str, FileEntry]:
+    chosen: dict[str, FileEntry] = {}
+    for rel in rels:
+        if rel in files:
+            chosen[rel] = files[rel]
+            continue
+        below = {p: e for p, e in files.items() if rel == "." or p.startswith(rel + "/")}
+        if not below:
+            raise ReferenceNotFoundError(
+                f"{rel} is not in snapshot {sha[:10]}; 'mlversion show {sha[:10]}' lists its files"
+            )
+        chosen.update(below)
+    return chosen
