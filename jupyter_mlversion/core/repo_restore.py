@@ -7,22 +7,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import MlversionError, NothingToRestoreError, ReferenceNotFoundError
 from .model import FileEntry
 from .paths import validate_relative
+from .progress import Meter, Progress
 from .refs import split_artifact_ref
 from .results import RestoreItem, RestoreResult
-from .worktree import cumulative as _cumulative
 from .worktree import current_ids, stat_key
 
 if TYPE_CHECKING:
     from .repository import Repository
-
-Progress = Callable[[int, int, str], None]
 
 
 class RestoreMixin:
@@ -167,8 +165,7 @@ class RestoreMixin:
             if dry_run or not changed:
                 return RestoreResult(source, tuple(items), dry_run)
             safety = self._keep_unsaved(changed, label)
-            total = sum(i.size for i in changed)
-            done = 0
+            meter = Meter(progress, sum(i.size for i in changed))
             written = []
             for item in changed:
                 dest = self.root / item.path
@@ -180,14 +177,10 @@ class RestoreMixin:
                 if entry.kind == "notebook":
                     _write_atomic(dest, b"".join(self.read_bytes(entry, source)))
                 else:
-
-                    def step(n: int, _base: int = done, _path: str = item.path) -> None:
-                        if progress:
-                            progress(_base + n, total, _path)
-
-                    self.store.restore_to(entry.id, dest, progress=_cumulative(step))
-                done += item.size
+                    self.store.restore_to(entry.id, dest, progress=meter.file(item.path))
+                meter.finished(item.size, item.path)
                 written.append((item.path, stat_key(dest.stat()), entry.id))
+            meter.close()
             self.index.remember(written)
             return RestoreResult(source, tuple(items), False, safety)
 

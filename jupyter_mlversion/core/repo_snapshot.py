@@ -20,8 +20,8 @@ from .identity import current_author, environment
 from .index import IndexedSnapshot
 from .message import count_lines, draft_message, is_vacuous
 from .model import CellIO, Change, FileEntry
+from .progress import Meter
 from .results import SnapshotResult
-from .worktree import cumulative as _cumulative
 from .worktree import scan, stat_digest, stat_key
 
 if TYPE_CHECKING:
@@ -227,8 +227,7 @@ class SnapshotMixin:
             todo.append(rel)
         if not todo:  # nothing to store: do not even open the store (it imports the chunker)
             return now
-        total = sum(files[r].st_size for r in todo)
-        done = 0
+        meter = Meter(progress, sum(files[r].st_size for r in todo))
         fresh = []
         limit = self.config.size_warning
         with self.store.batch():
@@ -238,22 +237,17 @@ class SnapshotMixin:
                 if limit and st.st_size > limit:
                     warnings.append(f"{rel} is {st.st_size / 2**30:.1f} GiB")
 
-                def step(n: int, _base: int = done, _rel: str = rel) -> None:
-                    if progress:
-                        progress(_base + n, total, _rel)
-
                 if kind == "notebook":
                     data, st = _read_stable(self.root / rel, rel)
                     oid = blake3.blake3(data).hexdigest()
                     notebooks[rel] = data
                     size = len(data)
                 else:
-                    oid, size = self.store.put_file(self.root / rel, progress=_cumulative(step))
+                    oid, size = self.store.put_file(self.root / rel, progress=meter.file(rel))
                 now[rel] = FileEntry(rel, oid, size, kind)
                 fresh.append((rel, stat_key(st), oid))
-                done += st.st_size
-                if progress:
-                    progress(done, total, rel)
+                meter.finished(files[rel].st_size, rel)
+        meter.close()
         # Remember stats only once the objects are durable (the batch has closed).
         self.index.remember(fresh)
         # A notebook that did not change but whose bytes we need later is read from git.

@@ -281,7 +281,7 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
         """What changed in the tracked files since the newest snapshot."""
         head, before = self.head_state()
         found = scan(self.root, [*self.tracked_specs(), *before], self.ignore)
-        ids = current_ids(self.root, found.files, self.index, progress=_bytes_progress(progress))
+        ids = current_ids(self.root, found.files, self.index, progress=progress)
         now = {
             rel: FileEntry(rel, oid, found.files[rel].st_size, self.config.kind_of(rel))
             for rel, oid in ids.items()
@@ -314,18 +314,6 @@ class Repository(SnapshotMixin, ReadMixin, RestoreMixin, NamesMixin, Maintenance
             blob = self.history.read_blobs(sha, [pointer.SNAPSHOT_JSON]).get(pointer.SNAPSHOT_JSON)
             meta = pointer.parse_metadata(blob)
         return row.to_snapshot(self.tags_by_snapshot().get(row.id, ()), meta)
-
-
-def _bytes_progress(progress: Any) -> Any:
-    if progress is None:
-        return None
-    done = [0]
-
-    def step(n: int) -> None:
-        done[0] += n
-        progress(done[0], 0, "hashing")
-
-    return step
 
 
 __all__ = ["MlversionError", "Repository"]
