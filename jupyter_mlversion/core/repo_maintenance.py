@@ -6,15 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .progress import Progress
 from .results import GcReport, VerifyReport
 
 if TYPE_CHECKING:
     from .repository import Repository
-
-Progress = Callable[[int, int, str], None]
 
 
 class MaintenanceMixin:
@@ -24,11 +22,13 @@ class MaintenanceMixin:
         """Rehash every object; list corrupt ones and files snapshots need but the store lacks."""
         self.sync_index()
 
-        def step(done: int) -> None:
+        def step(done: int, total: int) -> None:
             if progress:
-                progress(done, 0, "verifying objects")
+                progress(done, total, "verifying objects")
 
         checked, corrupt = self.store.verify(progress=step)
+        if progress and not checked:
+            progress(0, 0, "verifying objects")  # an empty store: done == total all the same
         missing = []
         needed = self.index.all_ids()
         for oid in sorted(needed):
