@@ -32,11 +32,20 @@ export async function finishJob<T>(
   return (job.result ?? {}) as T;
 }
 
-/** "Hashing 3/10" from a progress report; '' when it says nothing. */
+/** "data/x.csv 12.5/40.0 MB" or "verifying objects 3/10" from a progress report; '' when empty. */
 export function progressText(progress: IProgress): string {
   const label = progress.label ?? '';
   if (progress.total) {
-    return `${label} ${progress.done ?? 0}/${progress.total}`.trim();
+    const done = progress.done ?? 0;
+    const count =
+      progress.unit === 'bytes'
+        ? `${megabytes(done)}/${megabytes(progress.total)} MB`
+        : `${done}/${progress.total}`;
+    return `${label} ${count}`.trim();
   }
   return label;
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
 }

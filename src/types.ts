@@ -176,6 +176,8 @@ export interface IProgress {
   done?: number;
   total?: number;
   label?: string;
+  /** What done and total count: bytes (snapshot, restore) or objects (verify, gc). */
+  unit?: 'bytes' | 'objects';
 }
 
 /** An error as the API reports it. */

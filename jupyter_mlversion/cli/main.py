@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import MlversionError
+from ..core.progress import unit_of
 from ..core.refs import split_artifact_ref
 from ..core.repository import Repository
 from . import render
@@ -208,7 +209,7 @@ def cmd_registry(args: argparse.Namespace) -> Any:
 
 def cmd_verify(args: argparse.Namespace) -> Any:
     repo = _repo(args)
-    with render.progress(enabled=not args.json) as bar:
+    with render.progress(enabled=not args.json, unit=unit_of("verify")) as bar:
         return repo.verify(progress=bar)
 
 

@@ -9,40 +9,50 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..core.layout import META_DIR
+from ..core.progress import BYTES
 from ..core.results import pending_lines
 
 ProgressFn = Callable[[int, int, str], None]
 
 
 @contextmanager
-def progress(*, enabled: bool = True) -> Iterator[ProgressFn | None]:
-    """A progress callback drawing a bar on stderr when it is a terminal; else None."""
+def progress(*, enabled: bool = True, unit: str = BYTES) -> Iterator[ProgressFn | None]:
+    """A progress callback drawing a bar on stderr when it is a terminal; else None.
+
+    ``unit`` is what the operation counts (see ``core.progress.UNITS``): bytes are shown as
+    sizes with a speed, objects as a plain ``done/total`` count.
+    """
     if not enabled or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
+    from rich.console import Console
+    from rich.progress import Progress
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-    ) as bar:
+    with Progress(*_columns(unit), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def update(done: int, total: int, label: str) -> None:
             bar.update(task, completed=done, total=total or None, description=label[-40:])
 
         yield update
+
+
+def _columns(unit: str) -> list[Any]:
+    """The bar's columns: sizes and speed for bytes, a plain count for anything else."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    if unit == BYTES:
+        counts: list[Any] = [DownloadColumn(), TransferSpeedColumn()]
+    else:
+        counts = [MofNCompleteColumn(), TextColumn(unit)]
+    return [TextColumn("{task.description}"), BarColumn(), *counts, TimeRemainingColumn()]
 
 
 def _size(n: int | None) -> str:

@@ -299,7 +299,7 @@ class Repository:
             kernel=kernel,
             patterns=tuple(patterns),
         )
-        return self.snapshots.status(request, progress=_bytes_progress(progress))
+        return self.snapshots.status(request, progress=progress)
 
     def snapshot(
         self,
@@ -517,15 +517,3 @@ class Repository:
     def gc(self, *, dry_run: bool = True, progress: Progress | None = None) -> GcReport:
         """Remove objects no snapshot reaches (report only with ``dry_run``)."""
         return self._maintenance.gc(dry_run=dry_run, progress=progress)
-
-
-def _bytes_progress(progress: Any) -> Any:
-    if progress is None:
-        return None
-    done = [0]
-
-    def step(n: int) -> None:
-        done[0] += n
-        progress(done[0], 0, "hashing")
-
-    return step

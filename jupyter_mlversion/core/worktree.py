@@ -14,6 +14,7 @@ from .config import ALWAYS_IGNORED
 from .errors import UnreadableFileError
 from .ignore import IgnoreRules
 from .index import Index, StatKey
+from .progress import Meter, Progress
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -130,14 +131,16 @@ def stat_digest(files: Mapping[str, os.stat_result]) -> str:
 
 
 def hash_file(path: Path, *, progress: Callable[[int], None] | None = None) -> str:
-    """BLAKE3 of a file's bytes, read in bounded blocks."""
+    """BLAKE3 of a file's bytes, read in bounded blocks; ``progress`` gets the bytes read so far."""
     hasher = blake3.blake3(max_threads=blake3.blake3.AUTO)
+    done = 0
     try:
         with path.open("rb") as handle:
             while block := handle.read(4 << 20):
                 hasher.update(block)
+                done += len(block)
                 if progress:
-                    progress(len(block))
+                    progress(done)
     except FileNotFoundError:
         raise UnreadableFileError(f"{path} vanished while it was being read") from None
     except OSError as exc:
@@ -150,35 +153,35 @@ def current_ids(
     files: dict[str, os.stat_result],
     index: Index,
     *,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, str | None]:
-    """Id of each file now: from the stat cache when its stat is unchanged, else hashed."""
+    """Id of each file now: from the stat cache when its stat is unchanged, else hashed.
+
+    ``progress`` counts the bytes hashed out of the bytes of the files the cache could not answer.
+    """
     cache = index.stat_cache()
     result: dict[str, str | None] = {}
-    fresh: list[tuple[str, StatKey, str]] = []
+    todo: list[tuple[str, StatKey]] = []
     for rel, st in files.items():
         key = stat_key(st)
         cached = cache.get(rel)
         if cached is not None and cached[0] == key:
             result[rel] = cached[1]
-            continue
+        else:
+            todo.append((rel, key))
+    meter = Meter(progress, sum(key.size for _, key in todo))
+    fresh: list[tuple[str, StatKey, str]] = []
+    for rel, key in todo:
         try:
-            oid = hash_file(root / rel, progress=progress)
+            oid = hash_file(root / rel, progress=meter.file(rel))
         except UnreadableFileError:
             result[rel] = None
             continue
+        finally:
+            meter.finished(key.size, rel)
         result[rel] = oid
         fresh.append((rel, key, oid))
+    if todo:
+        meter.close()
     index.remember(fresh)
     return result
-
-
-def cumulative(step: Callable[[int], None]) -> Callable[[int], None]:
-    """Turn per-block byte counts into a running total for ``step``."""
-    done = [0]
-
-    def inner(n: int) -> None:
-        done[0] += n
-        step(done[0])
-
-    return inner

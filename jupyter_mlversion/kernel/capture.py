@@ -81,13 +81,13 @@ class Recorder:
         self.active = False
         self.opens: list[tuple[Any, ...]] = []
         self.native: list[tuple[object, bool, str]] = []  # (path, is_write, via)
-        self._started = 0.0
+        self._started_ns = 0
 
     def start(self) -> None:
         """Begin a cell: forget the previous one and listen."""
         self.opens = []
         self.native = []
-        self._started = time.time()
+        self._started_ns = _file_clock_ns()
         self.active = True
 
     def note(self, path: object, *, write: bool, via: str) -> None:
@@ -142,7 +142,7 @@ class Recorder:
             if not _is_regular(st.st_mode):
                 continue
             # Modified while the cell ran: it wrote the file; otherwise it (probably) read it.
-            target = writes if st.st_mtime >= self._started else reads
+            target = writes if st.st_mtime_ns >= self._started_ns else reads
             target[rel] = "source"
 
     def _stat_all(self, found: dict[str, str], *, both: dict[str, str]) -> list[dict[str, Any]]:
@@ -164,6 +164,23 @@ class Recorder:
                 entry["mtime_ns"] = st.st_mtime_ns
             entries.append(entry)
         return entries
+
+
+# Linux stamps files from its coarse clock, which lags time.time() by up to a tick: a file
+# written right after the cell started could look older than the cell. The constant is
+# CLOCK_REALTIME_COARSE, which the time module does not name.
+_COARSE_CLOCK = 5 if sys.platform.startswith("linux") else None
+
+
+def _file_clock_ns() -> int:
+    """Now, as the file system will stamp a file written from now on (never later than that)."""
+    now = time.time_ns()
+    if _COARSE_CLOCK is not None:
+        try:
+            return min(now, time.clock_gettime_ns(_COARSE_CLOCK))
+        except OSError:
+            pass
+    return now
 
 
 def _is_regular(mode: int) -> bool:

@@ -1,9 +1,10 @@
-"""Wrappers for file readers written in C/C++, which the audit hook cannot see.
+"""Wrappers for file readers and writers written in C/C++, which the audit hook cannot see.
 
-pyarrow (Parquet, Feather, CSV) and h5py open files in native code. Their public entry
-points are wrapped when those modules are imported (now, or later through a small
-post-import finder), so pandas' ``read_parquet``/``read_feather`` are covered too: pandas
-looks these functions up on the module at call time.
+pyarrow (Parquet, Feather, CSV, its native files), h5py and torch.save open files in native
+code. Their public entry points are wrapped when those modules are imported (now, or later
+through a small post-import finder), so pandas is covered too: it looks these names up on the
+module at call time (``read_parquet`` calls ``pyarrow.parquet.read_table``, ``to_parquet``
+opens its destination with ``pyarrow.OSFile(path, "wb")``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ from typing import Any
 
 from . import capture
 
-# module -> [(attribute, "read"|"write", positional index of the path, keyword name)]
+# module -> [(attribute, "read"|"write"|"mode", positional index of the path, keyword name)];
+# "mode": the call writes unless its ``mode`` (the argument after the path) is "r"/"rb".
 _FUNCTIONS: dict[str, list[tuple[str, str, int, str]]] = {
+    "pyarrow": [
+        ("memory_map", "mode", 0, "path"),
+        ("input_stream", "read", 0, "source"),
+        ("output_stream", "write", 0, "source"),
+    ],
     "pyarrow.parquet": [
         ("read_table", "read", 0, "source"),
         ("read_pandas", "read", 0, "source"),
@@ -37,9 +44,12 @@ _FUNCTIONS: dict[str, list[tuple[str, str, int, str]]] = {
         ("open_csv", "read", 0, "input_file"),
         ("write_csv", "write", 1, "output_file"),
     ],
+    # torch.load reads through Python's open; torch.save hands a path to its C++ zip writer.
+    "torch": [("save", "write", 1, "f")],
 }
 # module -> [(class, "read"|"write"|"mode", positional index after self, keyword name)]
 _CLASSES: dict[str, list[tuple[str, str, int, str]]] = {
+    "pyarrow": [("OSFile", "mode", 0, "path")],
     "pyarrow.parquet": [
         ("ParquetFile", "read", 0, "source"),
         ("ParquetWriter", "write", 0, "where"),
@@ -57,9 +67,12 @@ def _path_arg(args: Sequence[Any], kwargs: dict[str, Any], index: int, name: str
     return args[index] if len(args) > index else None
 
 
-def _h5py_writes(args: Sequence[Any], kwargs: dict[str, Any]) -> bool:
-    mode = kwargs.get("mode", args[1] if len(args) > 1 else "r")
-    return mode not in (None, "r")
+def _writes(kind: str, args: Sequence[Any], kwargs: dict[str, Any], index: int) -> bool:
+    if kind != "mode":
+        return kind == "write"
+    # The mode follows the path (h5py.File, pyarrow.OSFile, pyarrow.memory_map); "r" by default.
+    mode = kwargs.get("mode", args[index + 1] if len(args) > index + 1 else "r")
+    return mode not in (None, "r", "rb")
 
 
 def _report(path: Any, write: bool, via: str) -> None:
@@ -71,7 +84,7 @@ def _report(path: Any, write: bool, via: str) -> None:
 def _wrap_function(func: Callable[..., Any], kind: str, index: int, name: str, via: str) -> Any:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _report(_path_arg(args, kwargs, index, name), kind == "write", via)
+        _report(_path_arg(args, kwargs, index, name), _writes(kind, args, kwargs, index), via)
         return func(*args, **kwargs)
 
     setattr(wrapper, _MARK, func)
@@ -81,12 +94,38 @@ def _wrap_function(func: Callable[..., Any], kind: str, index: int, name: str, v
 def _wrap_init(init: Callable[..., Any], kind: str, index: int, name: str, via: str) -> Any:
     @functools.wraps(init)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
-        write = _h5py_writes(args, kwargs) if kind == "mode" else kind == "write"
-        _report(_path_arg(args, kwargs, index, name), write, via)
+        _report(_path_arg(args, kwargs, index, name), _writes(kind, args, kwargs, index), via)
         init(self, *args, **kwargs)
 
     setattr(wrapper, _MARK, init)
     return wrapper
+
+
+class _SameInstances(type):
+    """Metaclass of a stand-in subclass: objects of the original class still pass isinstance."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, getattr(cls, _MARK))
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, getattr(cls, _MARK))
+
+
+def _stand_in(cls: type, kind: str, index: int, name: str, via: str) -> type:
+    """A subclass reporting its construction, for native types whose __init__ cannot be set."""
+    # The native type does its work in __new__/__cinit__ and keeps object.__init__, which would
+    # refuse the arguments: only call an __init__ of its own.
+    own: Any = getattr(cls, "__init__")  # noqa: B009 - mypy refuses cls.__init__ on a type
+    init = own if own is not object.__init__ else None
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        _report(_path_arg(args, kwargs, index, name), _writes(kind, args, kwargs, index), via)
+        if init is not None:
+            init(self, *args, **kwargs)
+
+    namespace = {"__init__": __init__, "__module__": cls.__module__, "__doc__": cls.__doc__}
+    namespace[_MARK] = cls
+    return _SameInstances(cls.__name__, (cls,), namespace)
 
 
 def patch_module(module: ModuleType) -> None:
@@ -99,10 +138,21 @@ def patch_module(module: ModuleType) -> None:
             _patched.append((module, attr, func))
     for cls_name, kind, index, name in _CLASSES.get(module.__name__, ()):
         cls = getattr(module, cls_name, None)
-        init = getattr(cls, "__init__", None) if cls is not None else None
-        if init is not None and not hasattr(init, _MARK):
+        if cls is None or hasattr(cls, _MARK):
+            continue
+        init = getattr(cls, "__init__")  # noqa: B009 - mypy refuses cls.__init__ on a type
+        if hasattr(init, _MARK):
+            continue
+        try:
             setattr(cls, "__init__", _wrap_init(init, kind, index, name, via))  # noqa: B010
             _patched.append((cls, "__init__", init))
+        except TypeError:  # an immutable native type (pyarrow.OSFile): stand in for it
+            try:
+                stand_in = _stand_in(cls, kind, index, name, via)
+            except TypeError:  # final, or a metaclass of its own: the source scan remains
+                continue
+            setattr(module, cls_name, stand_in)
+            _patched.append((module, cls_name, cls))
 
 
 class _PatchingLoader(importlib.abc.Loader):

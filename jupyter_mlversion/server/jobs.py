@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..core.progress import unit_of
 from .errors import error_body
 
 JobStatus = Literal["queued", "running", "done", "failed"]
@@ -35,6 +36,7 @@ class Job:
     done: int = 0
     total: int = 0
     label: str = ""
+    unit: str = "bytes"
     result: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     finished: float | None = None
@@ -46,8 +48,13 @@ class Job:
         return self.status in ("done", "failed")
 
     def progress(self, done: int, total: int, label: str) -> None:
-        """The engine's progress callback (called from the worker thread)."""
-        self.done, self.total, self.label = done, total, label
+        """The engine's progress callback (called from the worker thread).
+
+        The engine keeps ``done`` monotonic and within ``total``; a job holds to it as well, so a
+        poller never sees a bar go back or past its end, even across the engine's phases.
+        """
+        total = max(total, 0)
+        self.done, self.total, self.label = min(max(done, self.done), total), total, label
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,7 +62,12 @@ class Job:
             "kind": self.kind,
             "project": self.project,
             "status": self.status,
-            "progress": {"done": self.done, "total": self.total, "label": self.label},
+            "progress": {
+                "done": self.done,
+                "total": self.total,
+                "label": self.label,
+                "unit": self.unit,
+            },
             "created": self.created,
             "finished": self.finished,
             "result": self.result,
@@ -75,7 +87,12 @@ class JobManager:
 
     def start(self, kind: str, project: str, work: JobWork) -> Job:
         """Queue ``work(progress)`` and return its job at once (call from the event loop)."""
-        job = Job(id=f"{next(self._seq)}-{uuid.uuid4().hex[:12]}", kind=kind, project=project)
+        job = Job(
+            id=f"{next(self._seq)}-{uuid.uuid4().hex[:12]}",
+            kind=kind,
+            project=project,
+            unit=unit_of(kind),
+        )
         loop = asyncio.get_running_loop()
         with self._lock:
             self._jobs[job.id] = job

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..parts import Parts
+from ..progress import Progress
 from ..results import GcReport, VerifyReport
 from .read import Reader
-
-Progress = Callable[[int, int, str], None]
 
 
 class Maintenance:
@@ -23,12 +22,14 @@ class Maintenance:
         """Rehash every object; list corrupt ones and files snapshots need but the store lacks."""
         self._sync()
 
-        def step(done: int) -> None:
+        def step(done: int, total: int) -> None:
             if progress:
-                progress(done, 0, "verifying objects")
+                progress(done, total, "verifying objects")
 
         store, index = self._parts.store, self._parts.index
         checked, corrupt = store.verify(progress=step)
+        if progress and not checked:
+            progress(0, 0, "verifying objects")  # an empty store: done == total all the same
         missing = [oid for oid in sorted(index.all_ids()) if not store.has(oid)]
         if missing:
             missing = self._name_missing(missing) or missing

@@ -11,12 +11,12 @@ from ..errors import MlversionError, NothingToRestoreError, ReferenceNotFoundErr
 from ..model import FileEntry
 from ..parts import Parts
 from ..paths import validate_relative
+from ..progress import Meter, Progress
 from ..refs import split_artifact_ref
 from ..results import RestoreItem, RestoreResult, SnapshotResult
-from ..worktree import cumulative, current_ids, stat_key
+from ..worktree import current_ids, stat_key
 from .read import Reader
 
-Progress = Callable[[int, int, str], None]
 #: Snapshot these paths (adding them to the tracked set) with this message; the snapshot
 #: use-case's job, handed in so that restore never depends on how snapshots are taken.
 SafetySnapshot = Callable[[Sequence[str], str], SnapshotResult]
@@ -193,8 +193,7 @@ class Restorer:
         progress: Progress | None,
     ) -> None:
         """Write (atomically, verified) or delete each changed path; remember the new stats."""
-        total = sum(i.size for i in changed)
-        done = 0
+        meter = Meter(progress, sum(i.size for i in changed))
         written = []
         for item in changed:
             dest = self._parts.root / item.path
@@ -207,14 +206,10 @@ class Restorer:
                 data = b"".join(self._reader.read_bytes(entry, source))
                 atomic_write(dest, data, keep_mode=True)
             else:
-
-                def step(n: int, _base: int = done, _path: str = item.path) -> None:
-                    if progress:
-                        progress(_base + n, total, _path)
-
-                self._parts.store.restore_to(entry.id, dest, progress=cumulative(step))
-            done += item.size
+                self._parts.store.restore_to(entry.id, dest, progress=meter.file(item.path))
+            meter.finished(item.size, item.path)
             written.append((item.path, stat_key(dest.stat()), entry.id))
+        meter.close()
         self._parts.index.remember(written)
 
     def _keep_unsaved(self, changed: list[RestoreItem], label: str) -> str | None:

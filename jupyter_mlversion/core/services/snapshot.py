@@ -17,8 +17,9 @@ from ..index import IndexedSnapshot
 from ..journal import Journals, to_lineage
 from ..message import count_lines, draft_message, is_vacuous
 from ..model import CellIO, Change, FileEntry
+from ..progress import Meter, Progress
 from ..results import Recorded, SnapshotResult, Status
-from ..worktree import cumulative, current_ids, scan, stat_digest, stat_key
+from ..worktree import current_ids, scan, stat_digest, stat_key
 from .scope import Scope, SnapshotRequest, novel_cells, plan
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from ..parts import Parts
     from .read import Reader
 
-Progress = Callable[[int, int, str], None]
 _RETRIES = 5
 _ROW_COUNT_LIMIT = 256 << 20  # bytes: count rows of tables up to this size for messages
 _TABLES = (".csv", ".tsv", ".jsonl")
@@ -65,9 +65,7 @@ class SnapshotService:
             before=before,
         )
 
-    def status(
-        self, request: SnapshotRequest, progress: Callable[[int], None] | None = None
-    ) -> Status:
+    def status(self, request: SnapshotRequest, progress: Progress | None = None) -> Status:
         """What a snapshot of ``request`` would record now, without storing anything."""
         parts = self.parts
         head = self.head()
@@ -301,8 +299,7 @@ class SnapshotService:
             todo.append(rel)
         if not todo:  # nothing to store: do not even open the store (it imports the chunker)
             return now
-        total = sum(files[r].st_size for r in todo)
-        done = 0
+        meter = Meter(progress, sum(files[r].st_size for r in todo))
         fresh = []
         limit = config.size_warning
         with parts.store.batch():
@@ -312,22 +309,17 @@ class SnapshotService:
                 if limit and st.st_size > limit:
                     warnings.append(f"{rel} is {st.st_size / 2**30:.1f} GiB")
 
-                def step(n: int, _base: int = done, _rel: str = rel) -> None:
-                    if progress:
-                        progress(min(_base + n, total), total, _rel)
-
                 if kind == "notebook":
                     data, st = _read_stable(parts.root / rel, rel)
                     oid = blake3.blake3(data).hexdigest()
                     notebooks[rel] = data
                     size = len(data)
                 else:
-                    oid, size = parts.store.put_file(parts.root / rel, progress=cumulative(step))
+                    oid, size = parts.store.put_file(parts.root / rel, progress=meter.file(rel))
                 now[rel] = FileEntry(rel, oid, size, kind)
                 fresh.append((rel, stat_key(st), oid))
-                done += st.st_size
-                if progress:
-                    progress(min(done, total), total, rel)
+                meter.finished(files[rel].st_size, rel)
+        meter.close()
         # Remember stats only once the objects are durable (the batch has closed).
         parts.index.remember(fresh)
         return now

@@ -50,10 +50,16 @@ def iter_loose(root: Path) -> Iterator[tuple[str, Path]]:
 
 
 def verify(
-    store: ObjectStore, *, progress: Callable[[int], None] | None = None
+    store: ObjectStore, *, progress: Callable[[int, int], None] | None = None
 ) -> tuple[int, list[str]]:
-    """Check every copy of every object; returns (copies checked, corrupt ids and bad packs)."""
+    """Check every copy of every object; returns (copies checked, corrupt ids and bad packs).
+
+    ``progress(checked, total)`` counts copies of objects, loose and packed.
+    """
     store.packs.refresh()
+    loose = list(iter_loose(store.root))
+    stems = store.packs.stems()
+    total = len(loose) + sum(len(store.packs.entries(stem)) for stem in stems)
     checked = 0
     corrupt: set[str] = {f"pack/{stem}.idx" for stem in store.packs.bad}
 
@@ -65,11 +71,11 @@ def verify(
         except CorruptObjectError:
             corrupt.add(oid)
         if progress:
-            progress(checked)
+            progress(checked, max(total, checked))
 
-    for oid, path in iter_loose(store.root):
+    for oid, path in loose:
         check(oid, path.read_bytes())
-    for stem in store.packs.stems():
+    for stem in stems:
         for oid, record in store.packs.iter_records(stem):
             check(oid, record)
     return checked, sorted(corrupt)

@@ -34,6 +34,7 @@ from .reading import (
     signature,
 )
 
+# Store callbacks get a running count (bytes of this file so far), never an increment.
 Progress = Callable[[int], None]
 
 KiB = 1024
@@ -346,8 +347,13 @@ class ObjectStore:
 
         return maintenance.reachable(self, file_ids, missing_ok=False)
 
-    def verify(self, *, progress: Progress | None = None) -> tuple[int, list[str]]:
-        """Re-hash every stored object; returns (objects checked, ids found corrupt)."""
+    def verify(
+        self, *, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[int, list[str]]:
+        """Re-hash every stored object; returns (objects checked, ids found corrupt).
+
+        ``progress(checked, total)`` counts objects.
+        """
         from . import maintenance
 
         return maintenance.verify(self, progress=progress)
