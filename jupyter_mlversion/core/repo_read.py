@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from . import pointer
+from . import file_diff, pointer
 from .errors import ReferenceNotFoundError
 from .model import ArtifactVersion, Change, FileEntry, Kind, Snapshot, ValueDelta
 from .refs import ArtifactRef, split_artifact_ref
@@ -200,6 +200,21 @@ class ReadMixin:
             tuple(changes),
             _deltas(a.metrics, b.metrics),
             _deltas(a.params, b.params),
+        )
+
+    def diff_file(
+        self: Repository,
+        path: str,
+        old: str = "HEAD~1",
+        new: str = "HEAD",
+        *,
+        outputs: bool = True,
+        keys: Sequence[str] = (),
+        max_bytes: int = file_diff.MAX_DIFF_BYTES,
+    ) -> dict[str, Any]:
+        """One file between two references in detail (see :func:`file_diff.diff_file`)."""
+        return file_diff.diff_file(
+            self, path, old, new, outputs=outputs, keys=keys, max_bytes=max_bytes
         )
 
 
