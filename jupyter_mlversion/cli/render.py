@@ -166,6 +166,11 @@ def _show(data: dict[str, Any], _: argparse.Namespace) -> None:
 
 
 def _diff(data: dict[str, Any], _: argparse.Namespace) -> None:
+    if "detail" in data:  # diff --file: one file in detail
+        from ..core.diffs.text import file_diff_lines
+
+        print("\n".join(file_diff_lines(data)))
+        return
     print(f"{data['old'][:10]} -> {data['new'][:10]}")
     if data["files"]:
         _table("files", ["change", "path", "kind", "size", "version"], _changes(data["files"]))
