@@ -116,11 +116,14 @@ def _snapshot(data: dict[str, Any], _: argparse.Namespace) -> None:
     snap = data["snapshot"]
     if snap is None:
         print("Nothing changed since the last snapshot; no snapshot made.")
-        return
-    tags = f" [{', '.join(snap['tags'])}]" if snap["tags"] else ""
-    print(f"Snapshot {snap['short_id']}{tags}: {snap['message']}")
-    if data["changes"]:
-        _change_table(data["changes"])
+    else:
+        tags = f" [{', '.join(snap['tags'])}]" if snap["tags"] else ""
+        print(f"Snapshot {snap['short_id']}{tags}: {snap['message']}")
+        if data["changes"]:
+            _change_table(data["changes"])
+    # --alias moves even when nothing changed: to the newest version the path has.
+    for moved in data.get("aliases", ()):
+        print(f"{moved['path']}@{moved['alias']} -> v{moved['version']}")
 
 
 def _status(data: dict[str, Any], _: argparse.Namespace) -> None:

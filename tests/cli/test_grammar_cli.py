@@ -119,3 +119,28 @@ def test_legacy_alias_spellings_still_work(two_snapshots: Path) -> None:
     assert js(two_snapshots, "registry")["models"] == []
     page = js(two_snapshots, "log", "-n", "1", "--offset", "1")["snapshots"]
     assert [s["message"] for s in page] == ["first"]
+
+
+def _safetensors(path: Path, tensors: dict[str, tuple[str, list[int], bytes]]) -> None:
+    header, data = {}, b""
+    for name, (dtype, shape, raw) in tensors.items():
+        header[name] = {
+            "dtype": dtype,
+            "shape": shape,
+            "data_offsets": [len(data), len(data) + len(raw)],
+        }
+        data += raw
+    text = json.dumps(header).encode()
+    path.write_bytes(len(text).to_bytes(8, "little") + text + data)
+
+
+def test_diff_file_model_lists_tensors(tmp_path: Path) -> None:
+    run(tmp_path, "init")
+    model = tmp_path / "m.safetensors"
+    _safetensors(model, {"w": ("F32", [2], b"\0" * 8), "b": ("F32", [1], b"\0" * 4)})
+    run(tmp_path, "snapshot", "m.safetensors", "-m", "one")
+    _safetensors(model, {"w": ("F32", [3], b"\1" * 12), "c": ("F16", [2], b"\0" * 4)})
+    run(tmp_path, "snapshot", "-m", "two", "--alias", "m.safetensors:best")
+    out = run(tmp_path, "diff", "HEAD~1", "HEAD", "--file", "m.safetensors").stdout
+    assert "tensors: 1 added, 1 removed, 1 changed, 0 unchanged" in out
+    assert "+ c F16[2]" in out and "- b F32[1]" in out and "~ w F32[2] -> F32[3]" in out
