@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .diffs import diff_files
 from .errors import ReferenceNotFoundError
 from .model import FileEntry
 
@@ -56,6 +55,10 @@ def diff_file(
     }
     if answer["note"] is not None:
         return answer
+
+    # The diff engines import numpy, pyarrow and nbdime: only when a diff is made, so that
+    # opening a repository (every CLI command, every kernel) stays fast.
+    from .diffs import diff_files
 
     def source(entry: FileEntry | None, snapshot: str) -> Iterable[bytes]:
         # Only a notebook reaches here with a missing side: diff it against an empty one.

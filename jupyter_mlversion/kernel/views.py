@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.diffs.text import file_diff_lines
 from ..core.model import ArtifactVersion, Change, FileEntry, Snapshot
 from ..core.results import Diff, GcReport, RestoreResult, Status, VerifyReport
 from .render import Report
@@ -128,6 +127,8 @@ def diff(result: Diff) -> Report:
 
 def file_diff(answer: dict[str, Any]) -> Report:
     """One file in detail, as the command line prints it; ``data`` is the REST-shaped JSON."""
+    from ..core.diffs.text import file_diff_lines  # the diff package pulls pyarrow and nbdime
+
     title, *lines = file_diff_lines(answer)
     report = Report(title)
     for line in lines:

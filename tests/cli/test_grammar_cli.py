@@ -144,3 +144,14 @@ def test_diff_file_model_lists_tensors(tmp_path: Path) -> None:
     out = run(tmp_path, "diff", "HEAD~1", "HEAD", "--file", "m.safetensors").stdout
     assert "tensors: 1 added, 1 removed, 1 changed, 0 unchanged" in out
     assert "+ c F16[2]" in out and "- b F32[1]" in out and "~ w F32[2] -> F32[3]" in out
+
+
+def test_start_up_imports_no_diff_engine() -> None:
+    """Opening a project must not load pyarrow or nbdime: every command pays for its imports."""
+    code = (
+        "import sys, jupyter_mlversion.cli.main, jupyter_mlversion.core.repository\n"
+        "print(sorted(m for m in ('pyarrow', 'nbdime', 'numpy') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]", out.stderr
