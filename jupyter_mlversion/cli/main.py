@@ -20,40 +20,13 @@ from ..core.progress import unit_of
 from ..core.refs import split_artifact_ref
 from ..core.repository import Repository
 from . import render
-from .parser import UsageError, build_parser, command_of
+from .parser import UsageError, parse_args
 
 Handler = Callable[[argparse.Namespace], Any]
 
 
 def _repo(args: argparse.Namespace) -> Repository:
     return Repository.open(Path.cwd())
-
-
-def _pairs(items: Sequence[str], what: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--{what} wants KEY=VALUE, got '{item}'")
-        out[key.strip()] = _number(value.strip())
-    return out
-
-
-def _number(text: str) -> Any:
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            continue
-    return text
-
-
-def _metrics(items: Sequence[str]) -> dict[str, float]:
-    values = _pairs(items, "metric")
-    bad = [k for k, v in values.items() if not isinstance(v, int | float)]
-    if bad:
-        raise UsageError(f"metric '{bad[0]}' must be a number, got '{values[bad[0]]}'")
-    return {k: float(v) for k, v in values.items()}
 
 
 def _ref(repo: Repository, ref: str) -> str:
@@ -70,22 +43,32 @@ def _abs(paths: Sequence[str]) -> list[Path]:
 
 # -- commands ----------------------------------------------------------------
 def cmd_init(args: argparse.Namespace) -> Any:
-    repo = Repository.init(Path.cwd() / args.path)
+    repo = Repository.init(Path.cwd() / (args.path or "."))
     return {"root": str(repo.root)}
 
 
 def cmd_snapshot(args: argparse.Namespace) -> Any:
     repo = _repo(args)
     with render.progress(enabled=not args.json) as bar:
-        return repo.snapshot(
+        result = repo.snapshot(
             _abs(args.paths),
             notebook=Path.cwd() / args.notebook if args.notebook else None,
             message=args.message,
-            metrics=_metrics(args.metric),
-            params=_pairs(args.param, "param"),
+            metrics=args.metric,
+            params=args.param,
             tags=args.tag,
             progress=bar,
         )
+    return _with_aliases(repo, result, args)
+
+
+def _with_aliases(repo: Repository, result: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Move each ``--alias PATH:NAME`` to PATH's newest version, as the magic's commit does."""
+    moved = []
+    for path, name in args.alias:
+        version = repo.set_alias(repo.relpath(Path.cwd() / path), name, message=args.message)
+        moved.append({"path": version.path, "alias": name, "version": version.version})
+    return {**result.to_dict(), "aliases": moved}
 
 
 def cmd_track(args: argparse.Namespace) -> Any:
@@ -124,7 +107,14 @@ def cmd_show(args: argparse.Namespace) -> Any:
 
 def cmd_diff(args: argparse.Namespace) -> Any:
     repo = _repo(args)
-    return repo.diff(_ref(repo, args.old), _ref(repo, args.new))
+    old, new = _ref(repo, args.old), _ref(repo, args.new)
+    if args.file:
+        return repo.diff_file(
+            repo.relpath(Path.cwd() / args.file), old, new, outputs=args.outputs, keys=args.keys
+        )
+    if args.keys:
+        raise UsageError("--key chooses a table's key columns: give it with --file PATH")
+    return repo.diff(old, new)
 
 
 def cmd_restore(args: argparse.Namespace) -> Any:
@@ -150,6 +140,8 @@ def cmd_checkout(args: argparse.Namespace) -> Any:
 
 
 def cmd_inputs(args: argparse.Namespace) -> Any:
+    if not args.cell:
+        raise UsageError("inputs: which cell? 'mlversion inputs CELL_ID' (ids are in 'show')")
     repo = _repo(args)
     notebook = str(Path.cwd() / args.notebook) if args.notebook else None
     return {"cell": args.cell, "snapshots": repo.cell_inputs(args.cell, notebook=notebook)}
@@ -225,9 +217,7 @@ COMMANDS: dict[str, Handler] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mlversion`` script; returns the exit code."""
     try:
-        words = sys.argv[1:] if argv is None else list(argv)
-        command = command_of(words)
-        args = build_parser(command if command in COMMANDS else None).parse_args(words)
+        args = parse_args(sys.argv[1:] if argv is None else argv)
         if args.cwd:
             os.chdir(args.cwd)
         result = COMMANDS[args.command](args)
@@ -244,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mlversion: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         return 1
     data = result.to_dict() if hasattr(result, "to_dict") else result
-    if getattr(args, "json", False):
+    if args.json:
         print(json.dumps(data, indent=2, sort_keys=True, default=str))
     else:
         render.human(args.command, data, args)

@@ -129,11 +129,14 @@ def _snapshot(data: dict[str, Any], _: argparse.Namespace) -> None:
     snap = data["snapshot"]
     if snap is None:
         print(data["note"])
-        return
-    tags = f" [{', '.join(snap['tags'])}]" if snap["tags"] else ""
-    print(f"Snapshot {snap['short_id']}{tags}: {snap['message']}")
-    if data["changes"]:
-        _change_table(data["changes"])
+    else:
+        tags = f" [{', '.join(snap['tags'])}]" if snap["tags"] else ""
+        print(f"Snapshot {snap['short_id']}{tags}: {snap['message']}")
+        if data["changes"]:
+            _change_table(data["changes"])
+    # --alias moves even when nothing changed: to the newest version the path has.
+    for moved in data.get("aliases", ()):
+        print(f"{moved['path']}@{moved['alias']} -> v{moved['version']}")
 
 
 def _status(data: dict[str, Any], _: argparse.Namespace) -> None:
@@ -182,6 +185,11 @@ def _show(data: dict[str, Any], _: argparse.Namespace) -> None:
 
 
 def _diff(data: dict[str, Any], _: argparse.Namespace) -> None:
+    if "detail" in data:  # diff --file: one file in detail
+        from ..core.diffs.text import file_diff_lines
+
+        print("\n".join(file_diff_lines(data)))
+        return
     print(f"{data['old'][:10]} -> {data['new'][:10]}")
     if data["files"]:
         _table("files", ["change", "path", "kind", "size", "version"], _changes(data["files"]))

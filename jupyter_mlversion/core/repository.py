@@ -426,6 +426,24 @@ class Repository:
         """Files added, removed and modified, and metric and param deltas, from old to new."""
         return self._reader.diff(old, new)
 
+    def diff_file(
+        self,
+        path: str,
+        old: str = "HEAD~1",
+        new: str = "HEAD",
+        *,
+        outputs: bool = True,
+        keys: Sequence[str] = (),
+        max_bytes: int | None = None,
+    ) -> dict[str, Any]:
+        """One file between two references in detail (see :func:`.file_diff.diff_file`)."""
+        from . import file_diff
+
+        limit = file_diff.MAX_DIFF_BYTES if max_bytes is None else max_bytes
+        return file_diff.diff_file(
+            self, path, old, new, outputs=outputs, keys=keys, max_bytes=limit
+        )
+
     # -- names (services.names.Names) ----------------------------------------
     def tag(self, name: str, ref: str = "HEAD", *, message: str = "") -> str:
         """Put the immutable tag ``name`` on the snapshot ``ref`` names; returns its id."""

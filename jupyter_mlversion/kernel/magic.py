@@ -19,21 +19,6 @@ from .render import Report
 from .session import KernelSession
 
 
-def parse_metric(name: str, text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise UsageError(f"metric {name}={text!r} is not a number; metrics are numbers") from None
-
-
-def parse_param(text: str) -> Any:
-    """Numbers, booleans and JSON stay typed; anything else is a string."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
 @magics_class
 class MlversionMagics(Magics):
     """``%mlversion SUBCOMMAND ...``: the command line, inside the notebook."""
@@ -43,12 +28,19 @@ class MlversionMagics(Magics):
         self.session = session
         self.routes: dict[str, Callable[[argparse.Namespace], Report | None]] = {
             "init": self._init,
-            "commit": self._commit,
-            "status": lambda a: views.status(self._repo().status()),
-            "log": lambda a: views.log(self._repo().log(path=a.path, limit=a.limit)),
+            "snapshot": self._commit,  # also reached as 'commit': the grammar's synonym
+            "status": self._status,
+            "log": lambda a: views.log(
+                self._repo().log(path=a.path, limit=a.limit, offset=a.offset)
+            ),
             "show": lambda a: views.show(*self._repo().show(a.ref)),
-            "diff": lambda a: views.diff(self._repo().diff(a.old, a.new)),
+            "diff": self._diff,
             "restore": self._restore,
+            "checkout": lambda a: views.restore(
+                self._repo().checkout(a.ref, dry_run=a.dry_run), "tracked files"
+            ),
+            "verify": lambda a: views.verify(self._repo().verify()),
+            "gc": lambda a: views.gc(self._repo().gc(dry_run=not a.prune)),
             "tag": self._tag,
             "versions": lambda a: views.versions(a.path, self._repo().versions(a.path)),
             "alias": self._alias,
@@ -80,32 +72,46 @@ class MlversionMagics(Magics):
     # -- subcommands -------------------------------------------------------
     def _init(self, args: argparse.Namespace) -> Report:
         notebook = self.session.notebook_path()
-        folder = os.path.dirname(notebook) if notebook else os.getcwd()
+        folder = args.path or (os.path.dirname(notebook) if notebook else os.getcwd())
         repo = Repository.init(folder)
         self.session.attach()
         return Report(f"Created a project in {repo.root}; cells are now captured.")
 
     def _commit(self, args: argparse.Namespace) -> Report:
-        metrics = {k: parse_metric(k, v) for k, v in args.metric}
-        params = {k: parse_param(v) for k, v in args.param}
         with self.session.using_notebook(args.notebook):
             outcome = self.session.commit(
                 args.message,
-                metrics=metrics,
-                params=params,
+                metrics=args.metric,
+                params=args.param,
                 tags=args.tag,
                 aliases=args.alias,
                 paths=args.paths,
             )
         return views.commit(outcome)
 
+    def _diff(self, args: argparse.Namespace) -> Report:
+        repo = self._repo()
+        if args.file:
+            found = repo.diff_file(
+                args.file, args.old, args.new, outputs=args.outputs, keys=args.keys
+            )
+            return views.file_diff(found)
+        if args.keys:
+            raise UsageError("--key chooses a table's key columns: give it with --file PATH")
+        return views.diff(repo.diff(args.old, args.new))
+
+    def _status(self, args: argparse.Namespace) -> Report:
+        with self.session.using_notebook(args.notebook):
+            return views.status(self.session.status(args.paths))
+
     def _restore(self, args: argparse.Namespace) -> Report:
         repo = self._repo()
         if args.cell:
             if args.paths:
                 raise UsageError("--cell restores that cell's inputs: give either --cell or paths")
+            notebook = args.notebook or self.session.notebook_rel()
             result = repo.restore_cell_inputs(
-                args.cell, to=args.to, notebook=self.session.notebook_rel(), dry_run=args.dry_run
+                args.cell, to=args.to, notebook=notebook, dry_run=args.dry_run
             )
             return views.restore(result, f"files read by cell {args.cell}")
         result = repo.restore(args.paths, to=args.to, dry_run=args.dry_run)
@@ -149,14 +155,13 @@ class MlversionMagics(Magics):
                 events,
             )
         if args.path and args.name:
-            if args.remove:
+            if args.delete:
                 repo.remove_alias(args.path, args.name)
                 return Report(f"Removed {args.path}@{args.name}")
-            version = args.version
-            if isinstance(version, str) and version.lstrip("v").isdigit():
-                version = int(version.lstrip("v"))
-            found = repo.set_alias(args.path, args.name, version, message=args.message)
+            found = repo.set_alias(args.path, args.name, args.version, message=args.message)
             return Report(f"{found.path}@{args.name} -> {found.label}")
+        if args.delete:
+            raise UsageError("which alias? '%mlversion alias PATH NAME --delete'")
         aliases = repo.aliases(args.path)
         rows = [
             [p, name, f"v{v}"]

@@ -13,7 +13,7 @@ from typing import Any
 from ..core.errors import NotAProjectError, PathOutsideProjectError
 from ..core.identity import environment
 from ..core.repository import Repository
-from ..core.results import SnapshotResult
+from ..core.results import SnapshotResult, Status
 from . import capture, readers
 from .frontend import SaveChannel
 from .journal import Journal
@@ -162,6 +162,13 @@ class KernelSession:
         self.require_repo()
         assert self.journal is not None
         self.journal.log_value(kind, name, value, self.notebook_rel())
+
+    def status(self, paths: Sequence[str] = ()) -> Status:
+        """What ``commit`` would record now: this notebook's scope, as every surface sees it."""
+        repo = self.require_repo()
+        assert self.journal is not None
+        with self.paused():
+            return repo.status(list(paths), notebook=self.notebook_rel(), kernel=self.journal.name)
 
     def commit(
         self,

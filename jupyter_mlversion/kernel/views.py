@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.model import ArtifactVersion, Change, FileEntry, Snapshot
-from ..core.results import Diff, RestoreResult, Status, pending_lines
+from ..core.results import Diff, GcReport, RestoreResult, Status, VerifyReport, pending_lines
 from .render import Report
 from .session import CommitOutcome
 
@@ -123,6 +123,38 @@ def diff(result: Diff) -> Report:
     values += [["param", d.name, d.old, d.new, d.delta] for d in result.params]
     if values:
         report.table(["", "name", "old", "new", "delta"], values)
+    report.data = result
+    return report
+
+
+def file_diff(answer: dict[str, Any]) -> Report:
+    """One file in detail, as the command line prints it; ``data`` is the REST-shaped JSON."""
+    from ..core.diffs.text import file_diff_lines  # the diff package pulls pyarrow and nbdime
+
+    title, *lines = file_diff_lines(answer)
+    report = Report(title)
+    for line in lines:
+        report.line(line)
+    report.data = answer
+    return report
+
+
+def verify(result: VerifyReport) -> Report:
+    report = Report(f"Checked {result.checked} object(s): " + ("all intact" if result.ok else
+                    "problems found"))  # fmt: skip
+    for oid in result.corrupt:
+        report.warning(f"corrupt: {oid}")
+    for item in result.missing:
+        report.warning(f"missing: {item}")
+    report.data = result
+    return report
+
+
+def gc(result: GcReport) -> Report:
+    verb = "Would remove" if result.dry_run else "Removed"
+    report = Report(f"{verb} {result.unreachable} object(s), {result.bytes} bytes")
+    if result.dry_run and result.unreachable:
+        report.line("run '%mlversion gc --prune' to delete them")
     report.data = result
     return report
 

@@ -1,0 +1,293 @@
+"""One grammar for ``mlversion`` and ``%mlversion``: every verb, its options, help and values.
+
+Each surface supplies only its parser class (how a mistake is shown) and its extras (the command
+line's ``-C DIR`` and ``--json``); the magic adds the notebook context when it runs a command.
+This module imports no IPython, tornado or jupyter_server: the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .core.model import STAGES
+
+#: Hook a surface runs on every parser that can end a command line (the CLI adds ``--json``).
+Leaf = Callable[[argparse.ArgumentParser], None]
+
+
+# -- values ------------------------------------------------------------------
+def _pair(text: str, option: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{option} wants KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+def metric_value(text: str) -> tuple[str, float]:
+    """``K=V`` with V a finite number; else a usage error naming the metric."""
+    key, value = _pair(text, "--metric")
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(
+            f"metric '{key}' must be a number, got {value!r} (metrics are numbers; "
+            "use --param for anything else)"
+        )
+    return key, number
+
+
+def _no_constants(name: str) -> Any:
+    # JSON's NaN and Infinity are not portable values: keep them as the text typed.
+    raise ValueError(name)
+
+
+def json_typed(text: str) -> Any:
+    """``true`` -> True, ``3`` -> 3, ``0.1`` -> 0.1, ``[1,2]`` -> a list; anything else as typed."""
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except ValueError:
+        return text
+
+
+def param_value(text: str) -> tuple[str, Any]:
+    """``K=V`` with V typed as JSON when it is JSON, else the string."""
+    key, value = _pair(text, "--param")
+    return key, json_typed(value)
+
+
+def alias_value(text: str) -> tuple[str, str]:
+    """``PATH:NAME`` as a pair (the last colon splits, so Windows drives survive)."""
+    path, sep, name = text.rpartition(":")
+    if not sep or not path or not name:
+        raise argparse.ArgumentTypeError(f"--alias wants PATH:NAME, got {text!r}")
+    return path, name
+
+
+def count_value(text: str) -> int:
+    """A whole number >= 0."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return number
+
+
+class _Pairs(argparse.Action):
+    """Collects repeated ``K=V`` options into one dict; a repeated key keeps its last value."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        found = dict(getattr(namespace, self.dest) or {})
+        key, value = values
+        found[key] = value
+        setattr(namespace, self.dest, found)
+
+
+# -- verbs -------------------------------------------------------------------
+def _init(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("path", nargs="?", help="folder (default: here; in a notebook, its folder)")
+
+
+def _snapshot(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument(
+        "paths", nargs="*", help="record just these files or folders (tracked from now on)"
+    )
+    p.add_argument("-m", "--message", default="")
+    p.add_argument("--metric", action=_Pairs, type=metric_value, default={}, metavar="K=V",
+                   help="a number, e.g. acc=0.91 (repeatable)")  # fmt: skip
+    p.add_argument("--param", action=_Pairs, type=param_value, default={}, metavar="K=V",
+                   help="typed as JSON: C=1.0, flag=true, layers=[64,32]; else text")  # fmt: skip
+    p.add_argument("--tag", action="append", default=[], metavar="NAME")
+    p.add_argument("--alias", action="append", type=alias_value, default=[],
+                   metavar="PATH:NAME", help="point PATH@NAME at PATH's new version")  # fmt: skip
+    p.add_argument(
+        "--notebook", metavar="PATH", help="the notebook, and what its cells read and wrote"
+    )
+
+
+def _status(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("paths", nargs="*", help="as a snapshot of just these paths would")
+    p.add_argument("--notebook", metavar="PATH", help="as a snapshot of this notebook would")
+
+
+def _paths(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("paths", nargs="+")
+
+
+def _nothing(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    pass
+
+
+def _log(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("--path", help="only snapshots that changed PATH")
+    p.add_argument("-n", "--limit", type=count_value, default=None, help="at most N (default all)")
+    p.add_argument("--offset", type=count_value, default=0, help="skip the newest N")
+
+
+def _show(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("ref", nargs="?", default="HEAD")
+
+
+def _diff(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("old", nargs="?", default="HEAD~1")
+    p.add_argument("new", nargs="?", default="HEAD")
+    p.add_argument("--file", metavar="PATH", help="one file in detail: notebook, table or model")
+    p.add_argument("--key", dest="keys", action="append", default=[], metavar="COL",
+                   help="with --file on a table: key column(s) matching rows")  # fmt: skip
+    p.add_argument("--no-outputs", dest="outputs", action="store_false",
+                   help="with --file on a notebook: leave outputs out")  # fmt: skip
+
+
+def _restore(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--to", default="HEAD", metavar="REF")
+    p.add_argument("--cell", help="restore exactly the files this cell read (by cell id)")
+    p.add_argument("--notebook", help="notebook of --cell, when several have that cell id")
+    p.add_argument("--dry-run", action="store_true")
+
+
+def _checkout(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("ref")
+    p.add_argument("--dry-run", action="store_true")
+
+
+def _inputs(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("cell", nargs="?", help="cell id (in a notebook, default: the current cell)")
+    p.add_argument("--notebook")
+
+
+def _tag(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("name", nargs="?")
+    p.add_argument("ref", nargs="?", default="HEAD")
+    p.add_argument("-m", "--message", default="")
+    p.add_argument("-d", "--delete", action="store_true")
+
+
+def _versions(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("path")
+
+
+def _alias(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("path", nargs="?")
+    p.add_argument("name", nargs="?")
+    p.add_argument("version", nargs="?", help="vN (default: the newest version)")
+    p.add_argument("-m", "--message", default="")
+    p.add_argument("-d", "--delete", action="store_true")
+    p.add_argument("--history", action="store_true", help="every recorded move")
+    # Spellings the magic used before the grammar was shared.
+    p.add_argument("--version", dest="version_option", help=argparse.SUPPRESS)
+    p.add_argument("--remove", dest="delete", action="store_true", help=argparse.SUPPRESS)
+
+
+def _registry(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+    actions.default = "list"
+    r = actions.add_parser("register", help="link a model version to a registered model")
+    r.add_argument("name")
+    r.add_argument("ref", help="PATH@vN, PATH@alias or PATH (its newest version)")
+    r.add_argument("--description", default="")
+    promote = actions.add_parser("promote", help="move a model version to a stage")
+    promote.add_argument("name")
+    promote.add_argument("version", type=int)
+    promote.add_argument("stage", choices=STAGES)
+    promote.add_argument("--reason", default="")
+    listed = actions.add_parser("list", help="registered models, versions and stages (default)")
+    history = actions.add_parser("history", help="every registration and stage move")
+    history.add_argument("name", nargs="?")
+    for each in (r, promote, listed, history):
+        if leaf is not None:
+            leaf(each)
+
+
+def _gc(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("--prune", action="store_true", help="really delete them")
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One command: its name, synonyms, help and the options it takes."""
+
+    name: str
+    help: str
+    build: Callable[[argparse.ArgumentParser, Leaf | None], None]
+    aliases: tuple[str, ...] = ()
+    notebook_only: bool = False
+
+
+_SNAPSHOT_HELP = (
+    "record the tracked files and PATHS (in a notebook also the notebook and what its cells "
+    "read and wrote) as a snapshot; 'commit' is a synonym"
+)
+VERBS: tuple[Verb, ...] = (
+    Verb("init", "create a project (a .mlversion/ folder)", _init),
+    Verb("snapshot", _SNAPSHOT_HELP, _snapshot, aliases=("commit",)),
+    Verb("track", "track paths from the next snapshot on", _paths),
+    Verb("untrack", "stop tracking paths", _paths),
+    Verb("status", "what the next snapshot would record", _status),
+    Verb("log", "list snapshots, newest first", _log),
+    Verb("show", "a snapshot's details and files", _show),
+    Verb("diff", "differences between two references (--file: one file in detail)", _diff),
+    Verb("restore", "restore files (or a cell's inputs) to a reference", _restore),
+    Verb("checkout", "make the tracked files match a snapshot", _checkout),
+    Verb("inputs", "the files a cell read, across snapshots", _inputs),
+    Verb("tag", "list tags, or tag a snapshot", _tag),
+    Verb("versions", "v0..vN of a path", _versions),
+    Verb("alias", "list, move or delete aliases of a path's versions", _alias),
+    Verb("registry", "the model registry", _registry),
+    Verb("verify", "rehash every object; report corrupt or missing ones", _nothing),
+    Verb("gc", "remove objects no snapshot needs (a dry run unless --prune)", _gc),
+    Verb("widget", "open the history browser (in a notebook only)", _nothing, notebook_only=True),
+)
+
+#: Every word that names a verb, synonyms included, to the verb's name.
+VERB_NAMES: dict[str, str] = {
+    word: verb.name for verb in VERBS for word in (verb.name, *verb.aliases)
+}
+
+
+def add_verbs(
+    parser: argparse.ArgumentParser,
+    *,
+    only: str | None = None,
+    leaf: Leaf | None = None,
+    notebook: bool = False,
+    required: bool = True,
+) -> None:
+    """Add every verb's sub-parser to ``parser`` (of its class); with ``only``, just that verb's.
+
+    Building every sub-parser costs about 10 ms, a tenth of a "nothing changed" snapshot, so a
+    command line builds only the one it uses. ``notebook`` adds the verbs only a kernel can run.
+    """
+    action = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=type(parser))
+    action.required = required
+    for verb in VERBS:
+        if verb.notebook_only and not notebook:
+            continue
+        if only is not None and VERB_NAMES.get(only) != verb.name:
+            continue
+        p = action.add_parser(verb.name, aliases=list(verb.aliases), help=verb.help,
+                              description=verb.help)  # fmt: skip
+        # A synonym parses to the verb's own name, so each surface routes one name.
+        p.set_defaults(command=verb.name)
+        verb.build(p, leaf)
+        if leaf is not None:
+            leaf(p)
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv`` and fold old spellings into current ones (``alias --version vN``)."""
+    args = parser.parse_args(argv)
+    option = getattr(args, "version_option", None)
+    if option is not None:
+        if args.version is not None and args.version != option:
+            parser.error(f"alias: two versions given ({args.version!r} and {option!r}); give one")
+        args.version = option
+    return args
