@@ -31,11 +31,34 @@ function serveSaves(panel: NotebookPanel): void {
 }
 
 /** Refresh the status when the followed notebook is saved: its changed cells are on disk now. */
+/** Wait after the last cell of a run finished before asking the server for the status. */
+const RUN_REFRESH_DELAY_MS = 500;
+
 function refreshOnSave(panel: NotebookPanel, model: VersionsModel): void {
   panel.context.saveState.connect((_, state) => {
     if (state === 'completed' && model.project && panel.context.path === model.notebook) {
       void model.refreshStatus();
     }
+  });
+}
+
+/** Cells that ran change what the next snapshot records: refresh the status once they settle. */
+function refreshOnRun(model: VersionsModel): void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  NotebookActions.executed.connect((_, { notebook }) => {
+    const panel = notebook.parent;
+    if (!(panel instanceof NotebookPanel) || panel.context.path !== model.notebook) {
+      return;
+    }
+    if (timer !== null) {
+      clearTimeout(timer);
+    }
+    timer = setTimeout(() => {
+      timer = null;
+      if (model.project) {
+        void model.refreshStatus();
+      }
+    }, RUN_REFRESH_DELAY_MS);
   });
 }
 
@@ -60,6 +83,7 @@ function followNotebook(tracker: INotebookTracker, model: VersionsModel): void {
     refreshOnSave(panel, model);
   };
   tracker.widgetAdded.connect((_, panel) => setUp(panel));
+  refreshOnRun(model);
   tracker.forEach(setUp);
   if (tracker.currentWidget) {
     void model.setNotebook(tracker.currentWidget.context.path).then(onCell);

@@ -172,8 +172,18 @@ export class VersionsModel {
     await Promise.all([
       this.refreshStatus(),
       this.history.reset().catch(() => undefined),
-      this.refreshNames()
+      this.refreshNames(),
+      this._reloadCell()
     ]);
+  }
+
+  /** Fetch the selected cell's lineage again (a snapshot or rollback may have changed it). */
+  private async _reloadCell(): Promise<void> {
+    const cell = this._cell;
+    if (cell) {
+      this._cell = null;
+      await this.setCell(cell);
+    }
   }
 
   async refreshStatus(): Promise<void> {
@@ -306,9 +316,7 @@ export class VersionsModel {
       this.api.restoreCell(this._path(), this._cellId(), to, false)
     );
     await this.refreshStatus();
-    const cell = this._cell;
-    this._cell = null;
-    await this.setCell(cell);
+    await this._reloadCell();
     return result;
   }
 

@@ -328,6 +328,13 @@ class Index:
             result.append(item)
         return result
 
+    def lineage_paths(self, notebook: str | None) -> set[str]:
+        """Every path the cells of ``notebook`` (None: of no known notebook) read or wrote."""
+        rows = self._db.execute(
+            "SELECT DISTINCT path FROM lineage WHERE notebook IS ?", (notebook,)
+        )
+        return {r[0] for r in rows}
+
     def cells(self, notebook: str | None = None) -> list[str]:
         sql = "SELECT DISTINCT cell_id FROM lineage"
         args: list[Any] = []

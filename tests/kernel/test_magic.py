@@ -114,11 +114,6 @@ def test_tags_aliases_versions_status(shell, project: Path) -> None:
     shell.run("import pickle\npathlib.Path('clf.pkl').read_bytes()")
     shell.run("%mlversion commit -m 'model v0' --tag first --alias clf.pkl:best")
     model.write_bytes(b"v1")
-    # Changed outside any cell: not what this notebook's next commit records...
-    assert "clean" in shell.run("%mlversion status").to_text()
-    # ...until a cell reads it again, or a status of that path asks.
-    assert "modified" in shell.run("%mlversion status clf.pkl").to_text()
-    shell.run("pathlib.Path('clf.pkl').read_bytes()")
     assert "modified" in shell.run("%mlversion status").to_text()
     shell.run("%mlversion commit -m 'model v1' clf.pkl")
     assert "v1" in shell.run("%mlversion versions clf.pkl").to_text()

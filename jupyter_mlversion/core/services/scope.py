@@ -3,8 +3,9 @@
 Three kinds of request, by what the caller names:
 
 - a notebook (the sidebar, ``POST snapshots``, ``%mlversion commit``, ``mlversion snapshot
-  --notebook``): the notebook, the files its cells read and wrote (from the journals of
-  every kernel that ran it), the tracked paths, the tracking patterns and any extra paths;
+  --notebook``): the notebook, the files its cells read and wrote (since the last snapshot,
+  from the journals of every kernel that ran it, and as earlier snapshots recorded them), the
+  tracked paths, the tracking patterns and any extra paths;
 - paths only (``mlversion snapshot PATHS``): those paths, nothing else;
 - nothing (``mlversion snapshot``): every file the last snapshot holds, the tracked paths,
   the tracking patterns, and every notebook whose journals hold cells not yet snapshotted.
@@ -14,7 +15,7 @@ Files outside the scope keep the version the parent snapshot had (as ``git commi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,13 +90,21 @@ def plan(
     tracked: Sequence[str],
     patterns: Sequence[str],
     before: Mapping[str, FileEntry],
+    recorded: Callable[[str | None], set[str]],
 ) -> Scope:
-    """Decide the scope of ``request`` against the parent's files ``before``."""
+    """Decide the scope of ``request`` against the parent's files ``before``.
+
+    ``recorded(notebook)`` names the files that notebook's cells touched in earlier snapshots:
+    a rolled-back input, or a model rewritten outside a cell, is still that notebook's.
+    """
     every_pattern = (*patterns, *request.patterns)
     if request.names_notebook:
         notebooks = [request.notebook] if request.notebook else []
         pending = journals.pending(notebooks, request.kernel)
         specs = {*notebooks, *pending.paths(), *tracked, *request.paths}
+        # A kernel that knows no notebook owns the files of cells that named none.
+        owners: list[str | None] = [*notebooks] if notebooks else [None]
+        specs.update(p for owner in owners for p in recorded(owner) if p in before)
         specs.update(expand_patterns(root, every_pattern))
         named = {*notebooks, *pending.paths(), *request.paths}
     elif request.paths:

@@ -63,6 +63,7 @@ class SnapshotService:
             tracked=parts.tracked_specs(),
             patterns=parts.config.track_patterns,
             before=before,
+            recorded=parts.index.lineage_paths,
         )
 
     def status(self, request: SnapshotRequest, progress: Progress | None = None) -> Status:
