@@ -19,7 +19,7 @@ from ..message import count_lines, draft_message, is_vacuous
 from ..model import CellIO, Change, FileEntry
 from ..progress import Meter, Progress
 from ..results import Recorded, SnapshotResult, Status
-from ..worktree import current_ids, scan, stat_digest, stat_key
+from ..worktree import Scan, current_ids, scan, stat_digest, stat_key
 from .scope import Scope, SnapshotRequest, novel_cells, plan
 
 if TYPE_CHECKING:
@@ -66,14 +66,20 @@ class SnapshotService:
             recorded=parts.index.lineage_paths,
         )
 
+    def _look(
+        self, request: SnapshotRequest
+    ) -> tuple[str | None, dict[str, FileEntry], Scope, Scan]:
+        """The head, its files, the request's scope and the files found in it now."""
+        head = self.head()
+        self.sync_index(head)
+        before = self.parts.index.head_files()
+        scope = self.scope(request, before)
+        return head, before, scope, scan(self.parts.root, scope.specs, self.parts.ignore)
+
     def status(self, request: SnapshotRequest, progress: Progress | None = None) -> Status:
         """What a snapshot of ``request`` would record now, without storing anything."""
         parts = self.parts
-        head = self.head()
-        self.sync_index(head)
-        before = parts.index.head_files()
-        scope = self.scope(request, before)
-        found = scan(parts.root, scope.specs, parts.ignore)
+        head, before, scope, found = self._look(request)
         ids = current_ids(parts.root, found.files, parts.index, progress=progress)
         now = scope.kept(before)
         kind_of = parts.config.kind_of
@@ -106,11 +112,7 @@ class SnapshotService:
 
     def _once(self, request: SnapshotRequest, progress: Progress | None) -> SnapshotResult:
         parts = self.parts
-        head = self.head()
-        self.sync_index(head)
-        before = parts.index.head_files()
-        scope = self.scope(request, before)
-        found = scan(parts.root, scope.specs, parts.ignore)
+        head, before, scope, found = self._look(request)
         warnings = [f"skipped {s}" for s in found.skipped]
         quiet = request.plain and scope.pending.empty
         if quiet and head is not None and self._known_clean(head, scope, before, found.files):
