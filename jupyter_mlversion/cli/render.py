@@ -292,6 +292,8 @@ def _verify(data: dict[str, Any], _: argparse.Namespace) -> None:
 def _gc(data: dict[str, Any], _: argparse.Namespace) -> None:
     verb = "Would remove" if data["dry_run"] else "Removed"
     print(f"{verb} {data['unreachable']} object(s), {_size(data['bytes'])}.")
+    if data.get("temp_files"):
+        print(f"Removed {data['temp_files']} temporary file(s) left by interrupted commands.")
     if data["dry_run"] and data["unreachable"]:
         print("Run 'mlversion gc --prune' to delete them.")
 

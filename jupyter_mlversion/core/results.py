@@ -266,6 +266,7 @@ class GcReport:
     unreachable: int
     bytes: int
     dry_run: bool
+    temp_files: int = 0  # leftovers of killed writers removed from the working tree
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -14,6 +14,7 @@ from ..paths import validate_relative
 from ..progress import Meter, Progress
 from ..refs import split_artifact_ref
 from ..results import RestoreItem, RestoreResult, SnapshotResult
+from ..tempfiles import temps_in
 from ..worktree import current_ids, stat_key
 from .read import Reader
 
@@ -150,14 +151,22 @@ class Restorer:
         progress: Progress | None,
         label: str,
     ) -> RestoreResult:
+        deletions = list(deletions)
         with self._parts.lock("a restore"):
-            items = self._plan(targets, list(deletions))
+            items = self._plan(targets, deletions)  # validates every path first
+            self._sweep([*targets, *deletions])
             changed = [i for i in items if i.action != "unchanged"]
             if dry_run or not changed:
                 return RestoreResult(source, tuple(items), dry_run)
             safety = self._keep_unsaved(changed, label)
             self._write(changed, targets, source, progress)
             return RestoreResult(source, tuple(items), False, safety)
+
+    def _sweep(self, rels: Iterable[str]) -> None:
+        """Remove the temp files killed restores left beside the files this one writes."""
+        root = self._parts.root
+        for folder in {(root / rel).parent for rel in rels}:
+            self._parts.sweep_temps(temps_in(folder))
 
     def _plan(self, targets: Mapping[str, FileEntry], deletions: list[str]) -> list[RestoreItem]:
         """What each path needs: ``unchanged``, ``write`` or ``delete``, with its current id."""

@@ -110,6 +110,7 @@ class SnapshotService:
         before = parts.index.head_files()
         scope = self.scope(request, before)
         found = scan(parts.root, scope.specs, parts.ignore)
+        parts.sweep_temps(parts.root / rel for rel in found.temps)  # a killed restore's
         warnings = [f"skipped {s}" for s in found.skipped]
         quiet = request.plain and scope.pending.empty
         if quiet and head is not None and self._known_clean(head, scope, before, found.files):
