@@ -211,6 +211,7 @@ class Repository:
             head_state=self.head_state,
             sync_index=self.sync_index,
             safety_snapshot=self._safety_snapshot,
+            record_state=self._record_state,
         )
 
     @cached_property
@@ -224,6 +225,16 @@ class Repository:
         """
         self._write_specs([*self.tracked_specs(), *paths])
         return self.snapshots.take(SnapshotRequest(paths=tuple(paths), message=message))
+
+    def _record_state(self, paths: Sequence[str], message: str, source: Snapshot) -> SnapshotResult:
+        """Snapshot exactly ``paths`` as they are now, with ``source``'s metrics and params.
+
+        The caller holds the project lock already.
+        """
+        request = SnapshotRequest(
+            paths=tuple(paths), message=message, metrics=source.metrics, params=source.params
+        )
+        return self.snapshots.take(request)
 
     # -- tracked set -----------------------------------------------------
     def tracked_specs(self) -> list[str]:
