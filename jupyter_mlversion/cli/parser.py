@@ -21,6 +21,17 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{where}{message} (see '{self.prog} --help')")
 
 
+def _count(text: str) -> int:
+    """A whole number >= 0 (``log -n -1`` is refused, as the REST API refuses it)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
+
+
 def _json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON (shape documented in README)")
 
@@ -99,8 +110,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("log", help="list snapshots, newest first")
     p.add_argument("--path", help="only snapshots that changed this path")
-    p.add_argument("-n", "--limit", type=int, default=None)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("-n", "--limit", type=_count, default=None)
+    p.add_argument("--offset", type=_count, default=0)
     _json(p)
 
     p = sub.add_parser("show", help="a snapshot's details and files")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .atomic import atomic_write
 from .config import Config
+from .errors import ConfigError
 from .ignore import IgnoreRules
 from .index import Index
 from .layout import HISTORY_DIR, INDEX_FILE, JOURNAL_DIR, LOCK_FILE, META_DIR, TRACKED_FILE
@@ -109,7 +110,7 @@ class Parts:
 
     @cached_property
     def index(self) -> Index:
-        return Index(self.meta / INDEX_FILE)
+        return Index(self.meta / INDEX_FILE)  # a damaged file is replaced (see index_db)
 
     @cached_property
     def ignore(self) -> IgnoreRules:
@@ -118,11 +119,20 @@ class Parts:
     # -- the tracked set: explicitly tracked paths, in .mlversion/tracked.json ------------
     def tracked_specs(self) -> list[str]:
         """Paths (files or folders) tracked explicitly, sorted."""
+        path = self.meta / TRACKED_FILE
         try:
-            data = json.loads((self.meta / TRACKED_FILE).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
-        return [str(p) for p in data]
+        except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError too
+            data = exc
+        if not isinstance(data, list) or not all(isinstance(p, str) for p in data):
+            why = data if isinstance(data, Exception) else "not a list of paths"
+            raise ConfigError(
+                f"{path} is damaged ({why}); fix it, or write [] into it and track the paths "
+                "again ('mlversion show' lists what the last snapshot held)"
+            )
+        return list(data)
 
     def write_specs(self, specs: Iterable[str]) -> None:
         """Replace the tracked set (atomically: a crash keeps the old list or the new)."""

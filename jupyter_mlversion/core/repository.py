@@ -69,6 +69,15 @@ if TYPE_CHECKING:
 __all__ = ["HISTORY_DIR", "MAIN_REF", "MlversionError", "Repository"]
 
 
+def _check_names(rels: Iterable[str]) -> None:
+    """InvalidNameError for a path git cannot store (newline, backslash, ``.GIT``...)."""
+    from .history_names import validate_path
+
+    for rel in rels:
+        if rel != ".":
+            validate_path(rel)
+
+
 class Repository:
     """A project: a folder holding ``.mlversion/``."""
 
@@ -253,6 +262,7 @@ class Repository:
                     f"{path}: no such file or folder in the project; check the path and retry"
                 )
             added.append(rel)
+        _check_names(added)
         if added:
             self._write_specs([*self.tracked_specs(), *added])
         return added
@@ -352,6 +362,7 @@ class Repository:
             patterns=tuple(patterns),
             environment=environment,
         )
+        _check_names(rels)  # before tracked.json or anything else changes
         with self.lock():
             self._check_present([*rels, *([request.notebook] if request.notebook else [])])
             if rels:

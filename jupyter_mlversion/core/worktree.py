@@ -54,7 +54,11 @@ def bad_name(name: str) -> str | None:
 
 def shown(rel: str) -> str:
     """``rel`` quoted so that any control character or undecodable byte is visible."""
-    return repr(os.fsencode(rel).decode("utf-8", "backslashreplace"))
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, shown as \xNN
+        return "'" + os.fsencode(rel).decode("utf-8", "backslashreplace") + "'"
+    return repr(rel)
 
 
 def scan(root: Path, specs: Iterable[str], ignore: IgnoreRules) -> Scan:
