@@ -163,7 +163,7 @@ def cmd_tag(args: argparse.Namespace) -> Any:
     if args.delete:
         if not args.name:
             raise UsageError("tag --delete needs the tag's name")
-        repo.delete_tag(args.name)
+        repo.delete_tag(args.name, reason=args.message)
         return {"deleted": args.name}
     if args.name:
         sha = repo.tag(args.name, _ref(repo, args.ref), message=args.message)

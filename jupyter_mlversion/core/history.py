@@ -352,7 +352,7 @@ class History(TagsMixin):
         return self._git.run(*args).decode().split()
 
     def rev_parse(self, name: str) -> str | None:
-        """The commit sha ``name`` names (HEAD, HEAD~N, HEAD^, tag, sha or prefix), or None.
+        """The commit sha ``name`` names (HEAD, HEAD~N, HEAD^, sha or prefix, tag), or None.
 
         Raises InvalidNameError for names git could misread and AmbiguousReferenceError for
         a prefix that matches several snapshots.
@@ -368,9 +368,11 @@ class History(TagsMixin):
             sha = self.head()
         else:
             validate_ref_name("reference", base)
-            sha = self._resolve_ref(f"refs/tags/{base}")
-            if sha is None and HEX_RE.fullmatch(base.lower()):
-                sha = self._resolve_prefix(base.lower())
+            # An id prefix wins over a tag of the same name (such tags are refused now;
+            # older ones stay reachable when no snapshot id starts with their name).
+            sha = self._resolve_prefix(base.lower()) if HEX_RE.fullmatch(base.lower()) else None
+            if sha is None:
+                sha = self._resolve_ref(f"refs/tags/{base}")
         if sha is None or not suffix:
             return sha
         return self._resolve_ref(f"{sha}{suffix}")

@@ -181,6 +181,7 @@ class Repository:
             head=self.head,
             sync_index=self.sync_index,
             ensure_can_tag=self.ensure_can_tag,
+            create_tag=self._names.create_tag,
         )
 
     def close(self) -> None:
@@ -460,8 +461,9 @@ class Repository:
     def tags_by_snapshot(self) -> dict[str, list[str]]:
         return self._names.tags_by_snapshot()
 
-    def delete_tag(self, name: str) -> None:
-        self._names.delete_tag(name)
+    def delete_tag(self, name: str, *, reason: str = "") -> None:
+        """Delete tag ``name``; the deletion is recorded in ``registry_history()``."""
+        self._names.delete_tag(name, reason=reason)
 
     def set_alias(
         self, path: str, name: str, version: str | int | None = None, *, message: str = ""
