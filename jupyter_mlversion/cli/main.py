@@ -8,6 +8,7 @@ usage errors exit 2; a failed ``verify`` exits 3.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -38,6 +39,8 @@ def _ref(repo: Repository, ref: str) -> str:
 
 
 def _abs(paths: Sequence[str]) -> list[Path]:
+    if any(not p.strip() for p in paths):  # Path.cwd() / "" would name the whole folder
+        raise UsageError("an empty path names no file; give a path (or '.' for the folder)")
     return [Path.cwd() / p for p in paths]
 
 
@@ -152,7 +155,7 @@ def cmd_tag(args: argparse.Namespace) -> Any:
     if args.delete:
         if not args.name:
             raise UsageError("tag --delete needs the tag's name")
-        repo.delete_tag(args.name)
+        repo.delete_tag(args.name, reason=args.message)
         return {"deleted": args.name}
     if args.name:
         sha = repo.tag(args.name, _ref(repo, args.ref), message=args.message)
@@ -215,32 +218,65 @@ COMMANDS: dict[str, Handler] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``mlversion`` script; returns the exit code."""
+    """Entry point of the ``mlversion`` script; returns the exit code.
+
+    Every failure is one line on stderr (and, with ``--json``, an ``{"error", "message"}``
+    object on stdout): usage errors exit 2, engine errors 1, an interrupt 130. A reader
+    that closes the pipe early (``| head``) ends the command quietly with 141, as git does.
+    """
+    words = sys.argv[1:] if argv is None else list(argv)
+    as_json = "--json" in words
     try:
-        args = parse_args(sys.argv[1:] if argv is None else argv)
-        if args.cwd:
-            os.chdir(args.cwd)
-        result = COMMANDS[args.command](args)
-    except UsageError as exc:
-        print(f"mlversion: {exc}", file=sys.stderr)
-        return 2
-    except MlversionError as exc:
-        print(f"mlversion: error: {exc}", file=sys.stderr)
-        return 1
+        args, data = _run(words)
+        if as_json:
+            print(json.dumps(data, indent=2, sort_keys=True, default=str))
+        else:
+            render.human(args.command, data, args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's advice: point stdout at devnull so the flush at exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as exc:  # the one place where failures become a line
+        return _fail(exc, as_json)
     except KeyboardInterrupt:
-        print("mlversion: interrupted; nothing partial was kept", file=sys.stderr)
-        return 130
-    except OSError as exc:
-        print(f"mlversion: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
-        return 1
-    data = result.to_dict() if hasattr(result, "to_dict") else result
-    if args.json:
-        print(json.dumps(data, indent=2, sort_keys=True, default=str))
-    else:
-        render.human(args.command, data, args)
+        return _fail(KeyboardInterrupt(), as_json)
     if args.command == "verify" and not data["ok"]:
         return 3
     return 0
+
+
+def _run(words: list[str]) -> tuple[argparse.Namespace, Any]:
+    args = parse_args(words)
+    if args.cwd:
+        os.chdir(args.cwd)
+    result = COMMANDS[args.command](args)
+    return args, result.to_dict() if hasattr(result, "to_dict") else result
+
+
+def _fail(exc: BaseException, as_json: bool) -> int:
+    """Print ``exc`` as one line (and as JSON with ``--json``); return its exit code."""
+    if isinstance(exc, UsageError):
+        code, line = 2, f"mlversion: {exc}"
+    elif isinstance(exc, MlversionError):
+        code, line = 1, f"mlversion: error: {exc}"
+    elif isinstance(exc, KeyboardInterrupt):
+        code, line = 130, "mlversion: interrupted; nothing partial was kept"
+    elif isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        code, line = 1, f"mlversion: error: {exc.strerror or exc}{where}"
+    elif isinstance(exc, UnicodeError):
+        code = 1
+        line = f"mlversion: error: a name or file is not valid UTF-8 ({exc}); rename it and retry"
+    else:
+        raise exc
+    message = line.removeprefix("mlversion: ").removeprefix("error: ")
+    with contextlib.suppress(BrokenPipeError):
+        if as_json:
+            name = type(exc).__name__
+            print(json.dumps({"error": name, "message": message}, sort_keys=True), flush=True)
+        print(line, file=sys.stderr, flush=True)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -212,10 +212,12 @@ def _restore(data: dict[str, Any], _: argparse.Namespace) -> None:
         print(f"Unsaved work was kept first in snapshot {data['safety_snapshot'][:10]}.")
     if not changed:
         print("Every file already matches; nothing to do.")
-        return
-    print(f"{verb} {len(changed)} file(s) to match {data['target'][:10]}:")
+    else:
+        print(f"{verb} {len(changed)} file(s) to match {data['target'][:10]}:")
     for item in changed:
         print(f"  {item['action']:<6} {item['path']} ({_size(item['size'])})")
+    if data.get("recorded"):
+        print(f"Recorded this state as snapshot {data['recorded'][:10]} (the new HEAD).")
 
 
 def _inputs(data: dict[str, Any], _: argparse.Namespace) -> None:
@@ -300,6 +302,8 @@ def _verify(data: dict[str, Any], _: argparse.Namespace) -> None:
 def _gc(data: dict[str, Any], _: argparse.Namespace) -> None:
     verb = "Would remove" if data["dry_run"] else "Removed"
     print(f"{verb} {data['unreachable']} object(s), {_size(data['bytes'])}.")
+    if data.get("temp_files"):
+        print(f"Removed {data['temp_files']} temporary file(s) left by interrupted commands.")
     if data["dry_run"] and data["unreachable"]:
         print("Run 'mlversion gc --prune' to delete them.")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .errors import ConfigError
 from .kinds import DATASET_PATTERNS, MODEL_PATTERNS, classify
 from .layout import CONFIG_FILE, META_DIR
 from .model import Kind
@@ -78,12 +80,27 @@ class Config:
 
         data = tomllib.loads(DEFAULT_CONFIG)
         path = meta / CONFIG_FILE
-        if path.exists():
-            user = tomllib.loads(path.read_text(encoding="utf-8"))
-            for section, values in user.items():
-                if isinstance(values, dict):
-                    data.setdefault(section, {}).update(values)
+        hint = "fix it, or delete it to use the default settings"
+        try:
+            user = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path} is not valid TOML ({exc}); {hint}") from None
+        except OSError as exc:
+            raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+        for section, values in user.items():
+            if isinstance(values, dict):
+                data.setdefault(section, {}).update(values)
+        try:
+            return cls._from(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{path} holds a setting of the wrong type ({exc}); {hint}") from None
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> Config:
         store, tracking = data.get("store", {}), data.get("tracking", {})
+        for key in ("model_patterns", "dataset_patterns", "track_patterns"):
+            if not isinstance(tracking.get(key, ()), list | tuple):
+                raise TypeError(f"[tracking] {key} must be a list of patterns")
         return cls(
             store_path=str(store.get("path", "objects")),
             chunk_min=int(store["chunk_min"]),

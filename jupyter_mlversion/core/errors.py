@@ -93,3 +93,21 @@ class NothingToRestoreError(MlversionError):
     """A restore request that selects no file (e.g. a cell that read nothing)."""
 
     http_status = 404
+
+
+class ConfigError(MlversionError):
+    """A damaged or malformed settings file (``config.toml``, ``tracked.json``)."""
+
+    http_status = 500
+
+
+class IndexDamagedError(MlversionError):
+    """``index.sqlite`` was damaged; it was moved aside and is rebuilt from history."""
+
+    http_status = 503
+
+
+class HistoryError(MlversionError):
+    """git could not read or write the history repository."""
+
+    http_status = 500

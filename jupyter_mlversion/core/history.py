@@ -16,14 +16,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .atomic import full_error
 from .errors import (
     AmbiguousReferenceError,
     ConcurrentUpdateError,
+    HistoryError,
     InvalidNameError,
     NotAProjectError,
     ReferenceNotFoundError,
 )
-from .history_git import ZERO_OID, GitFailed, GitRunner, data_block, ident, quote_path
+from .history_git import (
+    ZERO_OID,
+    GitFailed,
+    GitRunner,
+    data_block,
+    ident,
+    out_of_space,
+    quote_path,
+    temp_files,
+)
 from .history_log import LOG_FORMAT, CommitInfo, commit_arg, iso_time, load_state, parse_log
 from .history_names import (
     FULL_SHA_RE,
@@ -142,6 +153,8 @@ class History(TagsMixin):
         )
         if code == 0:
             return
+        if out_of_space(err, self.git_dir):
+            raise full_error(self.git_dir)
         if ".lock" in err and "exists" in err.lower():
             self._break_stale_lock(ref, err)
         raise ConcurrentUpdateError(
@@ -205,14 +218,24 @@ class History(TagsMixin):
         # Resetting the scratch branch without ``from`` keeps fast-import from writing any
         # ref at all: the only ref that moves is ours, below, with compare-and-swap.
         parts.append(b"\nreset %s\n\nget-mark :1\ndone\n" % _SCRATCH_REF.encode())
+        before = temp_files(self.git_dir)
         try:
             out = self._git.fast_import(b"".join(parts))
         except GitFailed as exc:
+            # A failed import (full disk) leaves its partial pack; only ours are removed.
+            for leftover in temp_files(self.git_dir) - before:
+                leftover.unlink(missing_ok=True)
+            if out_of_space(exc.stderr, self.git_dir):
+                raise full_error(self.git_dir) from exc
             if parent is not None and self._object_type(parent) != "commit":
                 raise ReferenceNotFoundError(
                     f"parent {parent[:10]} is not a commit in {self.git_dir}"
                 ) from exc
-            raise
+            said = exc.stderr.strip().splitlines()[:1] or [f"exit code {exc.returncode}"]
+            raise HistoryError(
+                f"git could not record the snapshot in {self.git_dir} ({said[0]}); "
+                "nothing was recorded: check the folder's permissions and space, and retry"
+            ) from exc
         sha = out.decode().strip()
         self._update_ref(
             ref, sha, parent, f"mlversion: {message.splitlines()[0] if message else ''}"
@@ -329,7 +352,7 @@ class History(TagsMixin):
         return self._git.run(*args).decode().split()
 
     def rev_parse(self, name: str) -> str | None:
-        """The commit sha ``name`` names (HEAD, HEAD~N, HEAD^, tag, sha or prefix), or None.
+        """The commit sha ``name`` names (HEAD, HEAD~N, HEAD^, sha or prefix, tag), or None.
 
         Raises InvalidNameError for names git could misread and AmbiguousReferenceError for
         a prefix that matches several snapshots.
@@ -345,9 +368,11 @@ class History(TagsMixin):
             sha = self.head()
         else:
             validate_ref_name("reference", base)
-            sha = self._resolve_ref(f"refs/tags/{base}")
-            if sha is None and HEX_RE.fullmatch(base.lower()):
-                sha = self._resolve_prefix(base.lower())
+            # An id prefix wins over a tag of the same name (such tags are refused now;
+            # older ones stay reachable when no snapshot id starts with their name).
+            sha = self._resolve_prefix(base.lower()) if HEX_RE.fullmatch(base.lower()) else None
+            if sha is None:
+                sha = self._resolve_ref(f"refs/tags/{base}")
         if sha is None or not suffix:
             return sha
         return self._resolve_ref(f"{sha}{suffix}")

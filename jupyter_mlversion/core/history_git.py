@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .errors import HistoryError
+
 ZERO_OID = "0" * 40
 
 #: Variables that make git look at another repository, index or object store.
@@ -31,7 +33,7 @@ _REDIRECTING = (
 )
 
 
-class GitFailed(Exception):
+class GitFailed(HistoryError):
     """A git command exited non-zero; ``stderr`` holds git's own words."""
 
     def __init__(self, args: Sequence[str], returncode: int, stderr: str) -> None:
@@ -141,6 +143,29 @@ class GitRunner:
         if proc.returncode != 0:
             raise GitFailed(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc.stdout
+
+
+_OUT_OF_SPACE = ("No space left on device", "Disk quota exceeded", "Out of diskspace")
+
+
+def out_of_space(stderr: str, git_dir: Path) -> bool:
+    """True when git failed because the disk (or the quota) holding ``git_dir`` is full."""
+    if any(text in stderr for text in _OUT_OF_SPACE):
+        return True
+    try:
+        return os.statvfs(git_dir).f_bavail == 0
+    except OSError:
+        return False
+
+
+def temp_files(git_dir: Path) -> set[Path]:
+    """git's temporary files (``tmp_pack_*``, ``tmp_obj_*``...) and fast-import crash reports."""
+    objects = git_dir / "objects"
+    found = set(git_dir.glob("fast_import_crash_*"))
+    found.update(objects.glob("pack/tmp_*"))
+    found.update(objects.glob("tmp_*"))
+    found.update(objects.glob("??/tmp_obj_*"))
+    return found
 
 
 def quote_path(path: str) -> bytes:

@@ -10,13 +10,14 @@ it from the git history.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import MlversionError
+from .index_db import Connection
 from .model import CellIO, FileEntry, Snapshot
 
 SCHEMA_VERSION = "1"
@@ -90,7 +91,10 @@ class Index:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db = Connection(path)
+        self._db.open(self._setup)
+
+    def _setup(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
@@ -104,10 +108,15 @@ class Index:
         self._db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Connection]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+        except MlversionError:
+            # The index failed (full, or damaged and replaced): a rollback may fail too.
+            with suppress(MlversionError):
+                self._db.execute("ROLLBACK")
+            raise
         except BaseException:
             self._db.execute("ROLLBACK")
             raise

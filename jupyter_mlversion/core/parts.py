@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .atomic import atomic_write
 from .config import Config
+from .errors import ConfigError
 from .ignore import IgnoreRules
 from .index import Index
-from .layout import HISTORY_DIR, INDEX_FILE, LOCK_FILE, META_DIR, TRACKED_FILE
+from .layout import HISTORY_DIR, INDEX_FILE, JOURNAL_DIR, LOCK_FILE, META_DIR, TRACKED_FILE
 from .lock import project_lock
 from .paths import to_relative
+from .tempfiles import remove_stale, temps_in
 
 if TYPE_CHECKING:
     from .history import History
@@ -34,14 +38,40 @@ class Parts:
         self.root = root.resolve()
         self.meta = self.root / META_DIR
         self._store_path = store_path
+        #: When this process took the project lock it holds now (None: it holds none).
+        self.locked_since: float | None = None
 
     def relpath(self, path: str | Path) -> str:
         """Project-relative POSIX path; PathOutsideProjectError when it escapes."""
         return to_relative(self.root, path)
 
-    def lock(self, what: str = "a snapshot") -> Any:
-        """The project's exclusive lock (a context manager), naming ``what`` waits for it."""
-        return project_lock(self.meta / LOCK_FILE, what=what)
+    @contextmanager
+    def lock(self, what: str = "a snapshot") -> Iterator[None]:
+        """Hold the project's exclusive lock (``what`` names the wait in its timeout message).
+
+        Taking it sweeps the temp files killed writers left in ``.mlversion/``; the working
+        tree's are swept by the command itself (:meth:`sweep_temps`), which knows its folders.
+        """
+        with project_lock(self.meta / LOCK_FILE, what=what):
+            self.locked_since = time.time()
+            try:
+                for folder in (self.meta, self.meta / JOURNAL_DIR):
+                    remove_stale(
+                        temps_in(folder), locked_since=self.locked_since, lock_proves=False
+                    )
+                yield
+            finally:
+                self.locked_since = None
+
+    def sweep_temps(self, paths: Iterable[Path]) -> list[Path]:
+        """Remove the stale temp files among working-tree ``paths``; the lock must be held.
+
+        Every writer of the working tree holds the lock, so whatever is older than our hold
+        of it was left by a killed writer.
+        """
+        if self.locked_since is None:
+            return []
+        return remove_stale(paths, locked_since=self.locked_since, lock_proves=True)
 
     @cached_property
     def config(self) -> Config:
@@ -80,7 +110,7 @@ class Parts:
 
     @cached_property
     def index(self) -> Index:
-        return Index(self.meta / INDEX_FILE)
+        return Index(self.meta / INDEX_FILE)  # a damaged file is replaced (see index_db)
 
     @cached_property
     def ignore(self) -> IgnoreRules:
@@ -89,11 +119,20 @@ class Parts:
     # -- the tracked set: explicitly tracked paths, in .mlversion/tracked.json ------------
     def tracked_specs(self) -> list[str]:
         """Paths (files or folders) tracked explicitly, sorted."""
+        path = self.meta / TRACKED_FILE
         try:
-            data = json.loads((self.meta / TRACKED_FILE).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
-        return [str(p) for p in data]
+        except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError too
+            data = exc
+        if not isinstance(data, list) or not all(isinstance(p, str) for p in data):
+            why = data if isinstance(data, Exception) else "not a list of paths"
+            raise ConfigError(
+                f"{path} is damaged ({why}); fix it, or write [] into it and track the paths "
+                "again ('mlversion show' lists what the last snapshot held)"
+            )
+        return list(data)
 
     def write_specs(self, specs: Iterable[str]) -> None:
         """Replace the tracked set (atomically: a crash keeps the old list or the new)."""

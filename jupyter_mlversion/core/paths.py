@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-from .errors import PathOutsideProjectError
+from .errors import InvalidNameError, PathOutsideProjectError
 from .layout import META_DIR
 
 __all__ = ["META_DIR", "to_relative", "validate_relative"]
@@ -22,6 +22,13 @@ def to_relative(root: Path, path: str | os.PathLike[str]) -> str:
         raise PathOutsideProjectError(f"path {text!r} contains a NUL byte")
     if not text.strip():
         raise PathOutsideProjectError("an empty path names no file; give a path inside the project")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(text).decode("utf-8", "backslashreplace")
+        raise InvalidNameError(
+            f"path '{shown}' is not valid UTF-8, which the history cannot store; rename it"
+        ) from None
     candidate = Path(text)
     absolute = candidate if candidate.is_absolute() else root / candidate
     real_root = root.resolve()

@@ -278,6 +278,29 @@ class Registry:
         }
         return {"kind": "transition", "detail": detail}
 
+    def record_tag(
+        self, name: str, snapshot: str, action: str, *, author: tuple[str, str], reason: str = ""
+    ) -> None:
+        """Record that tag ``name`` on ``snapshot`` was ``created`` or ``deleted``, and why.
+
+        Tags are git refs, whose deletion leaves no trace; this event keeps who deleted or
+        re-created a name, when and why, so a tag cannot silently move.
+        """
+        validate_ref_name("tag", name)
+
+        def mutate(state: dict[str, Any], now: int) -> tuple[None, list[dict[str, Any]], str]:
+            detail = {"tag": name, "snapshot": snapshot, "action": action, "reason": reason}
+            text = (
+                f"tag {name} {action} ({'was ' if action == 'deleted' else ''}on {snapshot[:10]})"
+            )
+            return (
+                None,
+                [{"kind": "tag", "detail": detail}],
+                text + (f"\n\n{reason}" if reason else ""),
+            )
+
+        self._update(mutate, author=author, message="")
+
     # -- reading ---------------------------------------------------------
     def _state(self) -> dict[str, Any]:
         return self._history.read_state(REGISTRY_REF)[1]

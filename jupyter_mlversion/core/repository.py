@@ -69,6 +69,15 @@ if TYPE_CHECKING:
 __all__ = ["HISTORY_DIR", "MAIN_REF", "MlversionError", "Repository"]
 
 
+def _check_names(rels: Iterable[str]) -> None:
+    """InvalidNameError for a path git cannot store (newline, backslash, ``.GIT``...)."""
+    from .history_names import validate_path
+
+    for rel in rels:
+        if rel != ".":
+            validate_path(rel)
+
+
 class Repository:
     """A project: a folder holding ``.mlversion/``."""
 
@@ -172,6 +181,7 @@ class Repository:
             head=self.head,
             sync_index=self.sync_index,
             ensure_can_tag=self.ensure_can_tag,
+            create_tag=self._names.create_tag,
         )
 
     def close(self) -> None:
@@ -211,6 +221,7 @@ class Repository:
             head_state=self.head_state,
             sync_index=self.sync_index,
             safety_snapshot=self._safety_snapshot,
+            record_state=self._record_state,
         )
 
     @cached_property
@@ -224,6 +235,16 @@ class Repository:
         """
         self._write_specs([*self.tracked_specs(), *paths])
         return self.snapshots.take(SnapshotRequest(paths=tuple(paths), message=message))
+
+    def _record_state(self, paths: Sequence[str], message: str, source: Snapshot) -> SnapshotResult:
+        """Snapshot exactly ``paths`` as they are now, with ``source``'s metrics and params.
+
+        The caller holds the project lock already.
+        """
+        request = SnapshotRequest(
+            paths=tuple(paths), message=message, metrics=source.metrics, params=source.params
+        )
+        return self.snapshots.take(request)
 
     # -- tracked set -----------------------------------------------------
     def tracked_specs(self) -> list[str]:
@@ -242,6 +263,7 @@ class Repository:
                     f"{path}: no such file or folder in the project; check the path and retry"
                 )
             added.append(rel)
+        _check_names(added)
         if added:
             self._write_specs([*self.tracked_specs(), *added])
         return added
@@ -341,6 +363,7 @@ class Repository:
             patterns=tuple(patterns),
             environment=environment,
         )
+        _check_names(rels)  # before tracked.json or anything else changes
         with self.lock():
             self._check_present([*rels, *([request.notebook] if request.notebook else [])])
             if rels:
@@ -456,8 +479,9 @@ class Repository:
     def tags_by_snapshot(self) -> dict[str, list[str]]:
         return self._names.tags_by_snapshot()
 
-    def delete_tag(self, name: str) -> None:
-        self._names.delete_tag(name)
+    def delete_tag(self, name: str, *, reason: str = "") -> None:
+        """Delete tag ``name``; the deletion is recorded in ``registry_history()``."""
+        self._names.delete_tag(name, reason=reason)
 
     def set_alias(
         self, path: str, name: str, version: str | int | None = None, *, message: str = ""

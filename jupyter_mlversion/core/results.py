@@ -168,6 +168,7 @@ class RestoreResult:
     items: tuple[RestoreItem, ...]
     dry_run: bool
     safety_snapshot: str | None = None  # snapshot taken first to keep unsaved work
+    recorded: str | None = None  # checkout: the snapshot recording the state it made
 
     @property
     def changed(self) -> tuple[RestoreItem, ...]:
@@ -178,6 +179,7 @@ class RestoreResult:
             "target": self.target,
             "dry_run": self.dry_run,
             "safety_snapshot": self.safety_snapshot,
+            "recorded": self.recorded,
             "items": [i.to_dict() for i in self.items],
         }
 
@@ -266,6 +268,7 @@ class GcReport:
     unreachable: int
     bytes: int
     dry_run: bool
+    temp_files: int = 0  # leftovers of killed writers removed from the working tree
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

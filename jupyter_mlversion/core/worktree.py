@@ -15,6 +15,9 @@ from .errors import UnreadableFileError
 from .ignore import IgnoreRules
 from .index import Index, StatKey
 from .progress import Meter, Progress
+from .tempfiles import is_temp_name
+
+_TEMP_STARTS = (".mlversion-tmp-", ".tmp-")  # cheap first test; is_temp_name decides
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -23,18 +26,61 @@ def stat_key(st: os.stat_result) -> StatKey:
 
 @dataclass(frozen=True)
 class Scan:
-    """Files the tracked set names now, with their stats; and what was skipped and why."""
+    """Files the tracked set names now, with their stats; and what was skipped and why.
+
+    ``temps`` are the project's own temp files met on the way (never tracked; see
+    :mod:`.tempfiles`), for the caller holding the lock to sweep.
+    """
 
     files: dict[str, os.stat_result]
     skipped: tuple[str, ...]
+    temps: tuple[str, ...] = ()
+
+
+def bad_name(name: str) -> str | None:
+    """Why git cannot store a file or folder called ``name`` (None: it can)."""
+    if name.isascii() and name.isprintable() and "\\" not in name:
+        return "git cannot store a '.git' entry" if name.lower() == ".git" else None
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8"
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+        return "its name holds a control character (such as a newline)"
+    if "\\" in name:
+        return "its name holds a backslash"
+    return None
+
+
+def shown(rel: str) -> str:
+    """``rel`` quoted so that any control character or undecodable byte is visible."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, shown as \xNN
+        return "'" + os.fsencode(rel).decode("utf-8", "backslashreplace") + "'"
+    return repr(rel)
 
 
 def scan(root: Path, specs: Iterable[str], ignore: IgnoreRules) -> Scan:
-    """Expand tracked specs (files and folders) into the regular files under them."""
+    """Expand tracked specs (files and folders) into the regular files under them.
+
+    Names git cannot store (a newline, a backslash, ``.GIT``, bytes that are not UTF-8) are
+    skipped with a reason, as are links leading outside the project and special files.
+    """
     files: dict[str, os.stat_result] = {}
     skipped: list[str] = []
+    temps: list[str] = []
     real_root = str(root.resolve())
     for spec in sorted(set(specs)):
+        reason = next(
+            (r for part in spec.split("/") if part != "." and (r := bad_name(part))), None
+        )
+        if reason is not None:
+            skipped.append(f"{shown(spec)}: {reason}; rename it to version it")
+            continue
+        if is_temp_name(spec.rsplit("/", 1)[-1]):
+            temps.append(spec)
+            continue
         base = root if spec == "." else root / spec
         try:
             st = base.lstat()
@@ -46,10 +92,18 @@ def scan(root: Path, specs: Iterable[str], ignore: IgnoreRules) -> Scan:
         if stat_mod.S_ISDIR(st.st_mode):
             if spec != "." and any(p in ALWAYS_IGNORED for p in spec.split("/")):
                 continue  # everything below an always-ignored folder is ignored
-            _walk(root, base, "" if spec == "." else spec, ignore, files, skipped, real_root)
+            found = _Found(files, skipped, temps)
+            _walk(root, base, "" if spec == "." else spec, ignore, found, real_root)
         else:
             _add(root, spec, st, files, skipped, real_root)
-    return Scan(files, tuple(skipped))
+    return Scan(files, tuple(skipped), tuple(temps))
+
+
+@dataclass
+class _Found:
+    files: dict[str, os.stat_result]
+    skipped: list[str]
+    temps: list[str]
 
 
 def _walk(
@@ -57,13 +111,13 @@ def _walk(
     folder: Path | str,
     rel: str,
     ignore: IgnoreRules,
-    files: dict[str, os.stat_result],
-    skipped: list[str],
+    found: _Found,
     real_root: str,
 ) -> None:
     # The hot loop of every snapshot and status (one pass per tracked file): the folders above
     # were already checked, so only each entry's own name is tested against ALWAYS_IGNORED, and
     # .mlversionignore patterns are matched only when there are some.
+    files, skipped = found.files, found.skipped
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
@@ -77,14 +131,21 @@ def _walk(
         if name in ALWAYS_IGNORED:  # includes META_DIR
             continue
         child = prefix + name
+        if name.startswith(_TEMP_STARTS) and is_temp_name(name):
+            found.temps.append(child)
+            continue
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
             is_dir = False
         if patterns and ignore.ignored(child, is_dir=is_dir):
             continue
+        reason = bad_name(name)
+        if reason is not None:
+            skipped.append(f"{shown(child)}: {reason}; rename it to version it")
+            continue
         if is_dir:
-            _walk(root, entry.path, child, ignore, files, skipped, real_root)
+            _walk(root, entry.path, child, ignore, found, real_root)
             continue
         try:
             st = entry.stat(follow_symlinks=False)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from ..parts import Parts
 from ..progress import Progress
 from ..results import GcReport, VerifyReport
+from ..tempfiles import temps_in
+from ..worktree import scan
 from .read import Reader
 
 
@@ -53,6 +55,17 @@ class Maintenance:
             keep = set(self._parts.index.all_ids())
             # The registry only links versions that snapshots hold, so history alone decides.
             count, size = self._parts.store.gc(keep, dry_run=dry_run)
+            temps = 0 if dry_run else self._sweep_tree()
             if progress:
                 progress(count, count, "gc")
-            return GcReport(count, size, dry_run)
+            return GcReport(count, size, dry_run, temps)
+
+    def _sweep_tree(self) -> int:
+        """Remove killed writers' temp files below tracked folders and beside tracked files."""
+        parts = self._parts
+        root = parts.root
+        found = scan(root, parts.tracked_specs(), parts.ignore)
+        paths = [root / rel for rel in found.temps]
+        for folder in {(root / rel).parent for rel in parts.index.head_files()}:
+            paths += temps_in(folder)
+        return len(parts.sweep_temps(paths))

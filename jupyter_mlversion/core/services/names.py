@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..errors import NameExistsError, ReferenceNotFoundError, RegistryError
+from ..errors import InvalidNameError, NameExistsError, ReferenceNotFoundError, RegistryError
 from ..identity import current_author
 from ..model import STAGES, ArtifactVersion, Stage
 from ..parts import Parts
@@ -26,16 +26,30 @@ class Names:
         """Put the immutable tag ``name`` on the snapshot ``ref`` names; returns its id."""
         sha = self._reader.resolve(ref)
         self.ensure_can_tag([name])
-        self._parts.history.create_tag(name, sha, message=message or name, author=current_author())
+        self.create_tag(name, sha, message=message or name, author=current_author())
         return sha
 
+    def create_tag(self, name: str, sha: str, *, message: str, author: tuple[str, str]) -> None:
+        """Create tag ``name`` on ``sha`` and record it (a re-created name shows in history)."""
+        self._parts.history.create_tag(name, sha, message=message, author=author)
+        self._parts.registry.record_tag(name, sha, "created", author=author, reason=message)
+
     def ensure_can_tag(self, names: Sequence[str]) -> None:
-        """Raise unless every name is a valid tag name that no snapshot holds yet."""
-        from ..history_names import validate_ref_name
+        """Raise unless every name is a valid tag name that no snapshot holds yet.
+
+        A name that reads as a snapshot id prefix (4 to 40 hex digits) is refused: it would
+        name one snapshot as a tag and perhaps another as an id.
+        """
+        from ..history_names import HEX_RE, validate_ref_name
 
         existing = self._parts.history.tags() if names else {}
         for name in names:
             validate_ref_name("tag", name)
+            if HEX_RE.fullmatch(name.lower()):
+                raise InvalidNameError(
+                    f"invalid tag name {name!r}: it reads as a snapshot id prefix; "
+                    f"choose a name with a letter beyond a-f, e.g. 'tag-{name}'"
+                )
             if name in existing:
                 raise NameExistsError(
                     f"tag '{name}' already names snapshot {existing[name][:10]}; "
@@ -53,9 +67,14 @@ class Names:
             out.setdefault(sha, []).append(name)
         return out
 
-    def delete_tag(self, name: str) -> None:
-        """Remove tag ``name`` (the snapshot stays)."""
+    def delete_tag(self, name: str, *, reason: str = "") -> None:
+        """Remove tag ``name`` (the snapshot stays); who, when and why are recorded."""
+        sha = self._parts.history.tags().get(name)
         self._parts.history.delete_tag(name)
+        if sha is not None:
+            self._parts.registry.record_tag(
+                name, sha, "deleted", author=current_author(), reason=reason
+            )
 
     # -- aliases ---------------------------------------------------------
     def _version(self, path: str, version: str | int | None) -> ArtifactVersion:

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write
 from ..errors import MlversionError, NothingToRestoreError, ReferenceNotFoundError
-from ..model import FileEntry
+from ..model import FileEntry, Snapshot
 from ..parts import Parts
 from ..paths import validate_relative
 from ..progress import Meter, Progress
 from ..refs import split_artifact_ref
 from ..results import RestoreItem, RestoreResult, SnapshotResult
-from ..worktree import current_ids, stat_key
+from ..tempfiles import temps_in
+from ..worktree import current_ids, scan, stat_key
 from .read import Reader
+from .scope import expand_patterns
 
 #: Snapshot these paths (adding them to the tracked set) with this message; the snapshot
 #: use-case's job, handed in so that restore never depends on how snapshots are taken.
 SafetySnapshot = Callable[[Sequence[str], str], SnapshotResult]
+#: Snapshot exactly these paths as they are now, with this message and the metrics and
+#: params of this snapshot (how a checkout records the state it made).
+RecordState = Callable[[Sequence[str], str, Snapshot], SnapshotResult]
 HeadState = Callable[[], tuple[str | None, dict[str, FileEntry]]]
 
 
@@ -34,12 +40,14 @@ class Restorer:
         head_state: HeadState,
         sync_index: Callable[[], None],
         safety_snapshot: SafetySnapshot,
+        record_state: RecordState,
     ) -> None:
         self._parts = parts
         self._reader = reader
         self._head_state = head_state
         self._sync = sync_index
         self._safety_snapshot = safety_snapshot
+        self._record = record_state
 
     def restore(
         self,
@@ -68,13 +76,39 @@ class Restorer:
     def checkout(
         self, ref: str, *, dry_run: bool = False, progress: Progress | None = None
     ) -> RestoreResult:
-        """Make the tracked files match snapshot ``ref``: files it lacks are deleted."""
+        """Make the tracked tree equal snapshot ``ref``, then record that state on top of HEAD.
+
+        Every tracked file ``ref`` lacks (one the current snapshot holds, one below a tracked
+        folder, one matching a tracking pattern) is deleted, after unsaved content was kept
+        in a safety snapshot. The tracked set gains what ``ref`` tracked. Unless HEAD already
+        holds exactly ``ref``'s files, a snapshot "Check out <id>" with ``ref``'s files is
+        committed on top of HEAD, so ``status`` is clean and no later snapshot is lost.
+        """
         sha = self._reader.resolve(ref)
         files = self._reader.files_at(sha)
-        _, head_files = self._head_state()
-        root = self._parts.root
-        extra = [p for p in head_files if p not in files and (root / p).exists()]
-        return self._apply(files, sha, extra, dry_run, progress, ref)
+        source = self._reader.snapshot_model(sha)
+        with self._parts.lock("a checkout"):
+            specs = sorted({*self._parts.tracked_specs(), *source.tracked})
+            _, head_files = self._head_state()
+            extra = [p for p in sorted(self._tracked_now(specs, head_files)) if p not in files]
+            result = self._apply_locked(files, sha, extra, dry_run, progress, ref)
+            if dry_run:
+                return result
+            self._parts.write_specs(specs)
+            _, head_files = self._head_state()
+            if _same_files(head_files, files):
+                return result
+            label = ", ".join(source.tags) or (ref if not sha.startswith(ref) else "")
+            message = f"Check out {sha[:10]}" + (f" ({label})" if label else "")
+            recorded = self._record(sorted({*files, *head_files}), message, source)
+            snap = recorded.snapshot
+            return replace(result, recorded=snap.id if snap else None)
+
+    def _tracked_now(self, specs: Sequence[str], head_files: Mapping[str, FileEntry]) -> set[str]:
+        """Every file now under the tracked set, the current snapshot's files or the patterns."""
+        parts = self._parts
+        found = scan(parts.root, [*specs, *head_files], parts.ignore)
+        return {*found.files, *expand_patterns(parts.root, parts.config.track_patterns)}
 
     def cell_inputs(self, cell_id: str, *, notebook: str | None = None) -> list[dict[str, Any]]:
         """For each snapshot that recorded ``cell_id``: what it read and wrote, with versions."""
@@ -151,13 +185,32 @@ class Restorer:
         label: str,
     ) -> RestoreResult:
         with self._parts.lock("a restore"):
-            items = self._plan(targets, list(deletions))
-            changed = [i for i in items if i.action != "unchanged"]
-            if dry_run or not changed:
-                return RestoreResult(source, tuple(items), dry_run)
-            safety = self._keep_unsaved(changed, label)
-            self._write(changed, targets, source, progress)
-            return RestoreResult(source, tuple(items), False, safety)
+            return self._apply_locked(targets, source, deletions, dry_run, progress, label)
+
+    def _apply_locked(
+        self,
+        targets: Mapping[str, FileEntry],
+        source: str,
+        deletions: Iterable[str],
+        dry_run: bool,
+        progress: Progress | None,
+        label: str,
+    ) -> RestoreResult:
+        deletions = list(deletions)
+        items = self._plan(targets, deletions)  # validates every path first
+        self._sweep([*targets, *deletions])
+        changed = [i for i in items if i.action != "unchanged"]
+        if dry_run or not changed:
+            return RestoreResult(source, tuple(items), dry_run)
+        safety = self._keep_unsaved(changed, label)
+        self._write(changed, targets, source, progress)
+        return RestoreResult(source, tuple(items), False, safety)
+
+    def _sweep(self, rels: Iterable[str]) -> None:
+        """Remove the temp files killed restores left beside the files this one writes."""
+        root = self._parts.root
+        for folder in {(root / rel).parent for rel in rels}:
+            self._parts.sweep_temps(temps_in(folder))
 
     def _plan(self, targets: Mapping[str, FileEntry], deletions: list[str]) -> list[RestoreItem]:
         """What each path needs: ``unchanged``, ``write`` or ``delete``, with its current id."""
@@ -235,6 +288,10 @@ class Restorer:
             if version.id == oid:
                 return FileEntry(path, oid, version.size, version.kind)
         return None
+
+
+def _same_files(a: Mapping[str, FileEntry], b: Mapping[str, FileEntry]) -> bool:
+    return a.keys() == b.keys() and all(a[p].id == b[p].id for p in a)
 
 
 def _select(files: Mapping[str, FileEntry], rels: list[str], sha: str) -> dict[str, FileEntry]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import blake3
 
@@ -35,6 +35,12 @@ _CLEAN = "clean_state"  # index meta key: "<head>:<stat digest>" of files known 
 _NAMED_LIMIT = 20  # files looked up to say which snapshot already holds them
 
 
+class CreateTag(Protocol):
+    """Create (and record) tag ``name`` on snapshot ``sha``: the names service's job."""
+
+    def __call__(self, name: str, sha: str, *, message: str, author: tuple[str, str]) -> None: ...
+
+
 class SnapshotService:
     """The snapshot use-case: one decision of what a snapshot holds, for every surface."""
 
@@ -46,12 +52,14 @@ class SnapshotService:
         head: Callable[[], str | None],
         sync_index: Callable[..., None],
         ensure_can_tag: Callable[[Sequence[str]], None],
+        create_tag: CreateTag,
     ) -> None:
         self.parts = parts
         self.reader = reader
         self.head = head
         self.sync_index = sync_index
         self.ensure_can_tag = ensure_can_tag
+        self.create_tag = create_tag
         self.journals = Journals(parts.meta)
 
     def scope(self, request: SnapshotRequest, before: Mapping[str, FileEntry]) -> Scope:
@@ -113,6 +121,7 @@ class SnapshotService:
     def _once(self, request: SnapshotRequest, progress: Progress | None) -> SnapshotResult:
         parts = self.parts
         head, before, scope, found = self._look(request)
+        parts.sweep_temps(parts.root / rel for rel in found.temps)  # a killed restore's
         warnings = [f"skipped {s}" for s in found.skipped]
         quiet = request.plain and scope.pending.empty
         if quiet and head is not None and self._known_clean(head, scope, before, found.files):
@@ -161,9 +170,7 @@ class SnapshotService:
             self.sync_index()
         self.journals.consume(scope.pending, atomic_write)
         for name in request.tags:
-            parts.history.create_tag(
-                name, sha, message=snap[0].message, author=_who(request, snap[0])
-            )
+            self.create_tag(name, sha, message=snap[0].message, author=_who(request, snap[0]))
         return SnapshotResult(
             self.reader.snapshot_model(sha),
             tuple(self.reader.with_versions(changes)),
@@ -226,7 +233,7 @@ class SnapshotService:
         self.ensure_can_tag(request.tags)
         who = request.author or current_author()
         for name in request.tags:
-            self.parts.history.create_tag(name, head, message=request.message or name, author=who)
+            self.create_tag(name, head, message=request.message or name, author=who)
 
     def _nothing(
         self,
