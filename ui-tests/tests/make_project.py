@@ -2,7 +2,9 @@
 
 A notebook whose first code cell reads ``data/train.csv``, two snapshots that recorded that
 cell's lineage (the CSV at v0, then v1), and one uncommitted change so the status has
-something to show. With ``--model`` a third snapshot adds ``models/clf.pkl`` (v0) for the
+something to show. The cell really runs, in an IPython shell with the extension loaded, so
+its lineage comes from the kernel's capture and journal as in JupyterLab; nothing here writes
+lineage by hand. With ``--model`` a third snapshot adds ``models/clf.pkl`` (v0) for the
 registry to register. With ``--snapshots N`` the history is padded to N snapshots through
 ``git fast-import`` (seconds, not the minutes N real snapshots would take), for W10.
 """
@@ -10,22 +12,53 @@ registry to register. With ``--snapshots N`` the history is padded to N snapshot
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from jupyter_mlversion.core.model import CellIO
 from jupyter_mlversion.core.repository import Repository
 
 AUTHOR = ("Ada Tester", "ada@example.org")
 CELL_ID = "load-data"
 
 
+LOAD_SOURCE = 'import pandas as pd\ntable = pd.read_csv("data/train.csv")\nlen(table)'
+
+
+class Kernel:
+    """An IPython shell running the notebook's cells, as its kernel in JupyterLab would."""
+
+    def __init__(self, folder: Path) -> None:
+        from IPython.core.interactiveshell import InteractiveShell
+
+        os.environ["JPY_SESSION_NAME"] = str(folder / "train.ipynb")
+        os.chdir(folder)
+        self.ip: Any = InteractiveShell.instance()
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.ip.run_line_magic("load_ext", "jupyter_mlversion")
+
+    def run_load_cell(self) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.ip.run_cell(LOAD_SOURCE, store_history=True, cell_id=CELL_ID).raise_error()
+
+    @property
+    def journal(self) -> str:
+        from jupyter_mlversion.kernel import get_session
+
+        session = get_session()
+        assert session is not None and session.journal is not None
+        return session.journal.name
+
+
 def notebook(rows: int) -> nbformat.NotebookNode:
-    load = new_code_cell('import pandas as pd\ntable = pd.read_csv("data/train.csv")\nlen(table)')
+    load = new_code_cell(LOAD_SOURCE)
     load.id = CELL_ID
     note = new_markdown_cell(f"# Training\nUses {rows} rows.")
     note.id = "intro"
@@ -44,14 +77,18 @@ def write_csv(path: Path, rows: int) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def snapshot(repo: Repository, message: str, accuracy: float, tags: tuple[str, ...] = ()) -> str:
-    lineage = [CellIO(CELL_ID, 1, "train.ipynb", reads=({"path": "data/train.csv"},))]
+def snapshot(
+    repo: Repository, kernel: Kernel, message: str, accuracy: float, tags: tuple[str, ...] = ()
+) -> str:
+    """Run the load cell, then snapshot the notebook as the sidebar's button does."""
+    kernel.run_load_cell()
     result = repo.snapshot(
-        ["train.ipynb", "data/train.csv"],
+        ["data/train.csv"],
+        notebook="train.ipynb",
+        kernel=kernel.journal,
         message=message,
         metrics={"accuracy": accuracy, "loss": round(1 - accuracy, 3)},
         params={"rows": 10},
-        lineage=lineage,
         author=AUTHOR,
         tags=tags,
     )
@@ -111,10 +148,11 @@ def main() -> None:
     write_csv(folder / "data" / "train.csv", 10)
     nbformat.write(notebook(10), folder / "train.ipynb")
     repo = Repository.init(folder)
-    snapshot(repo, "Baseline on 10 rows", 0.8, tags=("baseline",))
+    kernel = Kernel(folder)
+    snapshot(repo, kernel, "Baseline on 10 rows", 0.8, tags=("baseline",))
     write_csv(folder / "data" / "train.csv", 20)
     nbformat.write(notebook(20), folder / "train.ipynb")
-    snapshot(repo, "Train on 20 rows", 0.85)
+    snapshot(repo, kernel, "Train on 20 rows", 0.85)
     if args.model:
         model = folder / "models" / "clf.pkl"
         model.parent.mkdir()
