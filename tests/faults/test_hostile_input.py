@@ -156,7 +156,7 @@ def test_files_deleted_or_appended_during_snapshots(tmp_path: Path) -> None:
                 problems.append(f"{snap.message}: flaky.txt stored torn ({len(data)} bytes)")
     repo.close()
     problems += [f"litter: {p}" for p in litter(root)]
-    record("files deleted or appended during snapshots", tries=tries, created_or_clean=clean,
+    record("files deleted or appended during snapshots", tries=tries, made=clean,
            refused=refused, failures=len(problems))  # fmt: skip
     assert not problems, "\n".join(problems)
 
