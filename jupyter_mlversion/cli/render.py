@@ -286,6 +286,8 @@ def _verify(data: dict[str, Any], _: argparse.Namespace) -> None:
         print(f"corrupt: {oid}")
     for item in data["missing"]:
         print(f"missing: {item}")
+    for item in data.get("history", []):
+        print(f"damaged: {item}")
     print("All objects are intact." if data["ok"] else "Problems found (see above).")
 
 

@@ -247,10 +247,11 @@ class VerifyReport:
     checked: int
     corrupt: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # "path@snapshot: id" needed by a snapshot but absent
+    history: tuple[str, ...] = ()  # damaged objects of history.git, with the snapshots hurt
 
     @property
     def ok(self) -> bool:
-        return not self.corrupt and not self.missing
+        return not self.corrupt and not self.missing and not self.history
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -258,6 +259,7 @@ class VerifyReport:
             "checked": self.checked,
             "corrupt": list(self.corrupt),
             "missing": list(self.missing),
+            "history": list(self.history),
         }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_mlversion.core.atomic import TEMP_PREFIX
+from jupyter_mlversion.core.errors import CorruptObjectError
 from jupyter_mlversion.core.repository import Repository
 
 
@@ -103,3 +104,55 @@ def test_names_near_the_file_system_limit(make_project: Callable[..., Repository
     assert (root / "sub" / long_bin).read_bytes() == v[2]
     assert (root / long_nb).read_text() == '{"cells": [{"edited": true}]}\n'
     assert not list(root.rglob(f"{TEMP_PREFIX}*"))
+
+
+def _git(repo: Repository, *args: str) -> str:
+    git_dir = repo.root / ".mlversion" / "history.git"
+    done = subprocess.run(["git", f"--git-dir={git_dir}", *args], capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def _notebook_project(make_project: Callable[..., Repository]) -> tuple[Repository, str, str]:
+    """A notebook in two snapshots; returns the repo, the first snapshot and its blob's sha."""
+    repo = make_project({"a.ipynb": '{"cells": [], "nbformat": 4, "nbformat_minor": 5}\n'})
+    first = repo.snapshot(["a.ipynb"], message="one").snapshot
+    assert first is not None
+    (repo.root / "a.ipynb").write_text('{"cells": [{"x": 1}]}\n')
+    repo.snapshot(["a.ipynb"], message="two")
+    return repo, first.id, _git(repo, "rev-parse", f"{first.id}:a.ipynb")
+
+
+def _flip(path: Path, offset: int) -> None:
+    os.chmod(path, 0o644)
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _check_reported(repo: Repository, blob: str, first: str) -> None:
+    before = (repo.root / "a.ipynb").read_bytes()
+    with pytest.raises(CorruptObjectError, match=rf"a\.ipynb at snapshot {first[:10]}"):
+        repo.restore(["a.ipynb"], to=first)
+    assert (repo.root / "a.ipynb").read_bytes() == before  # not a 0-byte notebook
+    report = repo.verify()
+    assert not report.ok
+    (line,) = [h for h in report.history if h.startswith(f"history object {blob[:12]}")]
+    assert "a.ipynb" in line and first[:10] in line
+    assert report.to_dict()["history"] == list(report.history)
+
+
+def test_damaged_loose_git_object_of_a_notebook(make_project: Callable[..., Repository]) -> None:
+    repo, first, blob = _notebook_project(make_project)
+    assert repo.verify().ok
+    _flip(repo.root / ".mlversion/history.git/objects" / blob[:2] / blob[2:], 12)
+    _check_reported(repo, blob, first)
+
+
+def test_damaged_git_pack_of_a_notebook(make_project: Callable[..., Repository]) -> None:
+    repo, first, blob = _notebook_project(make_project)
+    _git(repo, "repack", "-a", "-d", "-q")
+    (pack,) = (repo.root / ".mlversion/history.git/objects/pack").glob("*.pack")
+    listing = _git(repo, "verify-pack", "-v", str(pack.with_suffix(".idx")))
+    offset = next(int(line.split()[4]) for line in listing.splitlines() if line.startswith(blob))
+    _flip(pack, offset + 4)
+    _check_reported(repo, blob, first)
