@@ -351,12 +351,18 @@ class ObjectStore:
         """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_writer(dest, keep_mode=True) as out:
-            # Chunks are not hashed one by one: the whole-file hash proves them all.
-            from . import restore  # ctypes and threads: only restores need them
+        from . import restore  # ctypes and threads: only restores need them
 
-            if restore.copy_verified(self, oid, out.fileno(), progress) != oid:
-                self._name_corruption(oid)
+        with contextlib.ExitStack() as stack:
+            replaced = None
+            with contextlib.suppress(OSError):
+                replaced = os.open(dest, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+                stack.callback(os.close, replaced)
+            with atomic_writer(dest, keep_mode=True) as out:
+                # Chunks are not hashed one by one: the whole-file hash proves them all.
+                digest = restore.copy_verified(self, oid, out.fileno(), progress, replaced)
+                if digest != oid:
+                    self._name_corruption(oid)
 
     def _name_corruption(self, oid: str) -> None:
         """Raise CorruptObjectError naming the bad chunk when one is to blame."""

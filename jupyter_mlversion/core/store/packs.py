@@ -196,6 +196,10 @@ class PackSet:
         """End a lease from :meth:`acquire`."""
         self._handles.release(handle)
 
+    def lease(self, stem: str) -> contextlib.AbstractContextManager[int]:
+        """A pack's descriptor for the duration of a ``with`` block (see :meth:`acquire`)."""
+        return self._handles.lease(stem)
+
     def open_handles(self) -> int:
         """How many pack handles are open."""
         return self._handles.open_count()

@@ -1,20 +1,22 @@
 """Fast verified copy of a stored file into an open file descriptor.
 
 Raw (uncompressed) chunks are copied inside the kernel with ``copy_file_range`` while a second
-thread re-reads the same bytes from the page cache (into one reused buffer) and feeds the
-whole-file hash, so copying and hashing use both cores; writeback is started every few MiB so
-the final fsync has little left. When the kernel cannot copy between the two file systems (a
-store on a team volume, the project on a local disk) the bytes go through memory instead.
+thread hashes the same bytes from read-only maps of the packs (no copy into memory), so copying
+and hashing use both cores; writeback is started every few MiB so the final fsync has little
+left. When the kernel cannot copy between the two file systems (a store on a team volume, the
+project on a local disk) the bytes go through memory instead.
 
-Every pack handle a queued read needs is leased until that read is done, so any number of
-packs can be read at once.
+A queued hash job holds its pack's map, which holds the file open: any number of packs can be
+read at once, and a pack a concurrent repack removed stays readable until it is hashed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import mmap
 import os
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -24,7 +26,6 @@ import blake3
 from ..atomic import Buffer, write_all
 from .encoding import ENC_RAW, HEADER_LEN, KIND_BLOB, KIND_MANIFEST, MAGIC
 from .fsutil import WRITEBACK_EVERY, start_writeback
-from .handles import Handle
 
 if TYPE_CHECKING:
     from .objectstore import ObjectStore
@@ -32,23 +33,23 @@ if TYPE_CHECKING:
 _RAW_HEADER = MAGIC + KIND_BLOB.encode() + ENC_RAW.encode()
 #: Bytes of chunks per hashing job (fewer hand-overs between the threads).
 _JOB_BYTES = 8 << 20
-#: Jobs queued but not finished; bounds the leases held and the memory of decoded chunks.
+#: Jobs queued but not finished; bounds the maps and the memory of decoded chunks held.
 _IN_FLIGHT = 8
+#: Pack maps one restore keeps; an older one is unmapped once its queued jobs are done.
+_MAPS = 32
 #: copy_file_range cannot cross these (other file system, old kernel, special files).
 _NO_KERNEL_COPY = {errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM}
 
-# A range is a leased raw byte range of a pack; bytes are a decoded chunk.
-_Range = tuple[Handle, int, int]
+# A range is (pack map, offset, length) of raw chunk bytes; bytes are a decoded chunk.
+_Range = tuple[mmap.mmap, int, int]
 
 
 class _Hasher:
     """Feeds the whole-file hash on a worker thread, in file order, a job per few MiB."""
 
-    def __init__(self, store: ObjectStore, pool: ThreadPoolExecutor, max_chunk: int) -> None:
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
         self.whole = blake3.blake3()
-        self._store = store
         self._pool = pool
-        self._buf = bytearray(max_chunk)
         self._job: list[_Range | Buffer] = []
         self._job_bytes = 0
         self._pending: deque[Future[None]] = deque()
@@ -73,42 +74,59 @@ class _Hasher:
         return self.whole.hexdigest()
 
     def _run(self, job: list[_Range | Buffer]) -> None:
-        view = memoryview(self._buf)
-        for i, piece in enumerate(job):
-            if not isinstance(piece, tuple):
+        for piece in job:
+            if isinstance(piece, tuple):
+                mapped, offset, length = piece
+                with memoryview(mapped) as whole, whole[offset : offset + length] as view:
+                    self.whole.update(view)
+            else:
                 self.whole.update(piece)
-                continue
-            handle, offset, length = piece
-            try:
-                if length > len(view):
-                    self.whole.update(os.pread(handle.fd, length, offset))
-                else:
-                    n = os.preadv(handle.fd, [view[:length]], offset)
-                    self.whole.update(view[:n])
-            except BaseException:
-                for rest in job[i:]:
-                    if isinstance(rest, tuple):
-                        self._store.packs.release(rest[0])
-                raise
-            self._store.packs.release(handle)
 
 
-def _raw_range(store: ObjectStore, oid: str, size: int) -> _Range | None:
-    """A leased (handle, offset, length) of a raw packed chunk's bytes; None to decode it."""
-    found = store.packs.locate(oid)
-    if found is None:
-        return None
-    stem, (offset, length) = found
-    if length - HEADER_LEN != size:
-        return None
-    try:
-        handle = store.packs.acquire(stem)
-    except FileNotFoundError:
-        return None  # repacked meanwhile: decoding finds the object's new home
-    if os.pread(handle.fd, HEADER_LEN, offset) != _RAW_HEADER:
-        store.packs.release(handle)
-        return None
-    return handle, offset + HEADER_LEN, size
+def _drop_cache(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+class _Packs:
+    """Maps of the packs one restore reads (for hashing and header checks)."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self._store = store
+        self._maps: OrderedDict[str, mmap.mmap | None] = OrderedDict()
+
+    def raw(self, oid: str, size: int) -> tuple[str, _Range] | None:
+        """(pack stem, range) of raw packed chunk ``oid`` of ``size`` bytes; None: decode it."""
+        found = self._store.packs.locate(oid)
+        if found is None:
+            return None
+        stem, (offset, length) = found
+        if length - HEADER_LEN != size:
+            return None
+        mapped = self._map(stem)
+        # Past the end of a (damaged, short) pack a map raises SIGBUS: decoding reports it.
+        if mapped is None or offset + length > len(mapped):
+            return None
+        if mapped[offset : offset + HEADER_LEN] != _RAW_HEADER:
+            return None
+        return stem, (mapped, offset + HEADER_LEN, size)
+
+    def _map(self, stem: str) -> mmap.mmap | None:
+        if stem in self._maps:
+            self._maps.move_to_end(stem)
+            return self._maps[stem]
+        mapped: mmap.mmap | None
+        try:
+            with self._store.packs.lease(stem) as fd:
+                mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        except FileNotFoundError:
+            return None  # repacked meanwhile: decoding finds the object's new home
+        except (OSError, ValueError):
+            mapped = None  # an empty pack, or a file system that cannot map
+        self._maps[stem] = mapped
+        if len(self._maps) > _MAPS:
+            self._maps.popitem(last=False)  # unmapped when its queued jobs let go of it
+        return mapped
 
 
 class _Copier:
@@ -119,6 +137,16 @@ class _Copier:
         self.kernel = True
         self.done = 0
         self._synced = 0
+
+    def copy_from(self, store: ObjectStore, stem: str, piece: _Range) -> bool:
+        """Copy a raw range of pack ``stem``; False if the pack vanished (decode instead)."""
+        _, offset, length = piece
+        try:
+            with store.packs.lease(stem) as fd:
+                self.copy(fd, offset, length)
+        except FileNotFoundError:
+            return False
+        return True
 
     def copy(self, fd: int, offset: int, length: int) -> None:
         left = length
@@ -153,9 +181,17 @@ class _Copier:
 
 
 def copy_verified(
-    store: ObjectStore, oid: str, out: int, progress: Callable[[int], None] | None
+    store: ObjectStore,
+    oid: str,
+    out: int,
+    progress: Callable[[int], None] | None,
+    replaced: int | None = None,
 ) -> str:
-    """Write file ``oid`` to ``out``; returns the hex BLAKE3 of what was written."""
+    """Write file ``oid`` to ``out``; returns the hex BLAKE3 of what was written.
+
+    ``replaced``: a descriptor of the file the result will replace. Its cached pages are
+    dropped on the hashing thread while the copy runs, instead of by the final rename.
+    """
     kind, payload = store.decode(oid)
     copier = _Copier(out)
     if kind != KIND_MANIFEST:
@@ -163,20 +199,16 @@ def copy_verified(
         if progress:
             progress(copier.done)
         return blake3.blake3(payload).hexdigest()
-    chunks = store.codec.parse_manifest(oid, payload).chunks
-    biggest = max((size for _, size in chunks), default=0)
+    packs = _Packs(store)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlversion-hash") as pool:
-        hasher = _Hasher(store, pool, biggest)
+        hasher = _Hasher(pool)
+        if replaced is not None:
+            pool.submit(_drop_cache, replaced)
         try:
-            for cid, size in chunks:
-                found = _raw_range(store, cid, size)
-                if found is not None:
-                    try:
-                        copier.copy(found[0].fd, found[1], size)
-                    except BaseException:
-                        store.packs.release(found[0])
-                        raise
-                    hasher.add(found, size)  # the job releases the lease once hashed
+            for cid, size in store.codec.parse_manifest(oid, payload).chunks:
+                found = packs.raw(cid, size)
+                if found is not None and copier.copy_from(store, *found):
+                    hasher.add(found[1], size)
                 else:
                     ckind, data = store.decode_chunk(oid, cid)
                     data = data if ckind == KIND_BLOB else b""  # the hash check reports it
