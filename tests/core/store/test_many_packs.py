@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +16,9 @@ import pytest
 from store_helpers import temp_files
 
 from jupyter_mlversion.core.store import ObjectStore
+from jupyter_mlversion.core.store.repack import choose
+
+REPO = Path(__file__).resolve().parents[3]
 
 SEGMENT = 16 * 1024
 #: Chunks small enough that a file of 150 segments stays 2.4 MB.
@@ -138,3 +145,47 @@ def test_packs_are_consolidated_when_their_count_passes_the_threshold(
     dest = tmp_path / "restored.bin"
     fresh.restore_to(oid, dest)
     assert dest.read_bytes() == data
+
+
+def test_choose_merges_the_small_packs_and_keeps_a_big_first_one() -> None:
+    sizes = {"big": 1 << 30, **{f"p{i:02}": 1 << 20 for i in range(40)}}
+    chosen = choose(sizes, 32)
+    assert "big" not in chosen and len(chosen) == 40
+    assert choose(sizes, 64) == [] and choose(sizes, 0) == []
+    geometric = {f"g{i}": 3**i for i in range(20)}  # each bigger than all below together
+    assert len(sizes) - len(choose(sizes, 32)) + 1 <= 16
+    assert len(choose(geometric, 16)) == 20 - 16 // 2 + 1
+
+
+_REPACKER = """
+import sys
+from pathlib import Path
+from jupyter_mlversion.core.store import ObjectStore
+print("start", flush=True)
+ObjectStore(Path(sys.argv[1]), repack_threshold=0).repack()
+"""
+
+
+def test_repack_killed_at_random_moments_loses_nothing(spread_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    make, oid, data = spread_store
+    store = make()
+    ids = {i for stem in store.packs.stems() for i in store.packs.entries(stem)}
+    rng = random.Random(5)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for _ in range(6):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _REPACKER, str(store.root)],
+            env=env, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert proc.stdout is not None and proc.stdout.readline() == "start\n"
+        time.sleep(rng.uniform(0.0, 0.3))
+        proc.kill()
+        proc.communicate(timeout=30)
+        fresh = make()
+        assert all(fresh.has(i) for i in ids)
+        assert fresh.read_bytes(oid) == data
+    fresh = make()
+    assert fresh.verify()[1] == []
+    fresh.gc(ids, dry_run=False, temp_age=0)
+    assert not temp_files(fresh.root) and len(fresh.packs.stems()) == 1
+    assert make().read_bytes(oid) == data
