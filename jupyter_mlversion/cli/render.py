@@ -296,6 +296,8 @@ def _verify(data: dict[str, Any], _: argparse.Namespace) -> None:
         print(f"corrupt: {oid}")
     for item in data["missing"]:
         print(f"missing: {item}")
+    for item in (*data.get("history", []), *data.get("project", [])):
+        print(f"damaged: {item}")
     print("All objects are intact." if data["ok"] else "Problems found (see above).")
 
 

@@ -253,6 +253,17 @@ class History(TagsMixin):
             except FileNotFoundError:
                 continue
 
+    def check(self, snapshots: Iterable[str]) -> list[str]:
+        """Rehash every object reachable from every ref (git fsck); a line per damaged one.
+
+        Each line names the object, its path when a snapshot holds it, git's complaint and
+        the ``snapshots`` that need it. Empty when the history is sound.
+        """
+        from . import history_check
+
+        damaged = history_check.damaged_objects(self._git)
+        return history_check.affected(self._git, damaged, snapshots) if damaged else []
+
     # -- reading trees ---------------------------------------------------
     def read_blob(self, commit: str, path: str) -> bytes | None:
         """Content of ``path`` in ``commit``, or None when it holds no such file."""

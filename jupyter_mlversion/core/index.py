@@ -107,6 +107,11 @@ class Index:
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def repaired(self) -> str | None:
+        """Why this index was found damaged and replaced (it is rebuilt from history)."""
+        return self._db.repaired
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         self._db.execute("BEGIN IMMEDIATE")

@@ -70,13 +70,16 @@ class Connection:
         self._db: sqlite3.Connection | None = None
         self._setup: Callable[[], None] = lambda: None
         self._ready = False  # open() finished: a damaged file found later is replaced here
+        #: Why the index was replaced by a fresh one (rebuilt from history), if it was.
+        self.repaired: str | None = None
 
     def open(self, setup: Callable[[], None]) -> None:
         """Connect and run ``setup`` (schema); a damaged file is moved aside and replaced."""
         self._setup = setup
         try:
             self._connect()
-        except IndexDamagedError:
+        except IndexDamagedError as exc:
+            self.repaired = str(exc).split(";")[0]
             self._connect()  # on the empty file that replaced the damaged one
         self._ready = True
 
@@ -95,6 +98,7 @@ class Connection:
         except sqlite3.Error as exc:
             error = translate(exc, self.path)
             if is_damage(exc):
+                self.repaired = str(error).split(";")[0]
                 self.close()
                 quarantine(self.path)
                 if self._ready:

@@ -55,13 +55,25 @@ class Parts:
         with project_lock(self.meta / LOCK_FILE, what=what):
             self.locked_since = time.time()
             try:
-                for folder in (self.meta, self.meta / JOURNAL_DIR):
+                for folder in self._private_folders():
                     remove_stale(
                         temps_in(folder), locked_since=self.locked_since, lock_proves=False
                     )
                 yield
             finally:
                 self.locked_since = None
+
+    def _private_folders(self) -> list[Path]:
+        """Folders of ours where killed writers leave temp files, checked by their PID.
+
+        The pack folder counts only for a store inside ``.mlversion/``: a shared store may be
+        written from other hosts, whose PIDs mean nothing here (its own gc cleans it).
+        """
+        folders = [self.meta, self.meta / JOURNAL_DIR]
+        store = self.store_root
+        if store.resolve().is_relative_to(self.meta.resolve()):
+            folders += [store, store / "pack"]
+        return folders
 
     def sweep_temps(self, paths: Iterable[Path]) -> list[Path]:
         """Remove the stale temp files among working-tree ``paths``; the lock must be held.

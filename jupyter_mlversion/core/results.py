@@ -249,10 +249,12 @@ class VerifyReport:
     checked: int
     corrupt: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # "path@snapshot: id" needed by a snapshot but absent
+    history: tuple[str, ...] = ()  # damaged objects of history.git, with the snapshots hurt
+    project: tuple[str, ...] = ()  # damaged project files (config, tracked set, index)
 
     @property
     def ok(self) -> bool:
-        return not self.corrupt and not self.missing
+        return not (self.corrupt or self.missing or self.history or self.project)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -260,6 +262,8 @@ class VerifyReport:
             "checked": self.checked,
             "corrupt": list(self.corrupt),
             "missing": list(self.missing),
+            "history": list(self.history),
+            "project": list(self.project),
         }
 
 

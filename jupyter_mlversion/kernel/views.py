@@ -146,6 +146,8 @@ def verify(result: VerifyReport) -> Report:
         report.warning(f"corrupt: {oid}")
     for item in result.missing:
         report.warning(f"missing: {item}")
+    for item in (*result.history, *result.project):
+        report.warning(f"damaged: {item}")
     report.data = result
     return report
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
+from ..errors import ConfigError, MlversionError
+from ..history_git import GitFailed
 from ..parts import Parts
 from ..progress import Progress
 from ..results import GcReport, VerifyReport
@@ -21,8 +24,15 @@ class Maintenance:
         self._sync = sync_index
 
     def verify(self, *, progress: Progress | None = None) -> VerifyReport:
-        """Rehash every object; list corrupt ones and files snapshots need but the store lacks."""
-        self._sync()
+        """Rehash every object; list corrupt ones and files snapshots need but the store lacks.
+
+        Also checks ``history.git`` (every commit, tree and blob reachable from every ref) and
+        names the snapshots a damaged git object affects.
+        """
+        # A damaged history may stop the index update: what the index holds is checked, and
+        # the history check below names the damage.
+        with contextlib.suppress(GitFailed, MlversionError):
+            self._sync()
 
         def step(done: int, total: int) -> None:
             if progress:
@@ -35,13 +45,31 @@ class Maintenance:
         missing = [oid for oid in sorted(index.all_ids()) if not store.has(oid)]
         if missing:
             missing = self._name_missing(missing) or missing
-        return VerifyReport(checked, tuple(corrupt), tuple(missing))
+        snapshots = [row.id for row in index.snapshots()]
+        history = self._parts.history.check(snapshots)
+        project = self._project_files()
+        return VerifyReport(checked, tuple(corrupt), tuple(missing), tuple(history), tuple(project))
+
+    def _project_files(self) -> list[str]:
+        """The project's own files that are damaged (or were, and have been rebuilt)."""
+        found = []
+        try:
+            self._parts.tracked_specs()
+        except ConfigError as exc:
+            found.append(str(exc))
+        if self._parts.index.repaired:
+            found.append(f"{self._parts.index.repaired}; it was rebuilt from history")
+        return found
 
     def _name_missing(self, missing: list[str]) -> list[str]:
         """``path@snapshot: id`` for the files and snapshots that need each missing object."""
         named = []
         for snap in self._parts.index.snapshots():
-            for path, entry in self._reader.files_at(snap.id).items():
+            try:
+                files = self._reader.files_at(snap.id)
+            except (GitFailed, MlversionError):
+                continue  # a damaged snapshot: the history check names it
+            for path, entry in files.items():
                 if entry.id in missing and entry.kind != "notebook":
                     named.append(f"{path}@{snap.id[:10]}: {entry.id}")
             if len(named) >= len(missing):

@@ -7,8 +7,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, cast
 
+import blake3
+
 from .. import pointer
-from ..errors import ReferenceNotFoundError
+from ..errors import CorruptObjectError, ReferenceNotFoundError
+from ..history_git import GitFailed
 from ..model import ArtifactVersion, Change, FileEntry, Kind, Snapshot, ValueDelta
 from ..parts import Parts
 from ..refs import ArtifactRef, split_artifact_ref
@@ -208,11 +211,21 @@ class Reader:
         return out
 
     def read_bytes(self, entry: FileEntry, snapshot: str) -> Iterator[bytes]:
-        """Stream a stored file's bytes (verified)."""
+        """Stream a stored file's bytes, verified against its id (notebooks too)."""
         if entry.kind == "notebook":
-            data = self._parts.history.read_blobs(snapshot, [entry.path]).get(entry.path)
+            try:
+                data = self._parts.history.read_blobs(snapshot, [entry.path]).get(entry.path)
+            except GitFailed:
+                data = b""  # an object git cannot read: reported as damaged just below
             if data is None:
                 raise ReferenceNotFoundError(f"{entry.path} is not in snapshot {snapshot[:10]}")
+            if blake3.blake3(data).hexdigest() != entry.id:
+                raise CorruptObjectError(
+                    f"{entry.path} at snapshot {snapshot[:10]} is damaged in history.git (its "
+                    f"bytes do not match its id {entry.id[:12]}); nothing was written. Run "
+                    "'mlversion verify' to see what else it affects, and restore history.git "
+                    "from a backup or a clone"
+                )
             return iter((data,))
         return self._parts.store.iter_bytes(entry.id)
 

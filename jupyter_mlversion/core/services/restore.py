@@ -7,8 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .. import pointer
 from ..atomic import atomic_write
-from ..errors import MlversionError, NothingToRestoreError, ReferenceNotFoundError
+from ..errors import (
+    CorruptObjectError,
+    MlversionError,
+    NothingToRestoreError,
+    ReferenceNotFoundError,
+)
 from ..model import FileEntry, Snapshot
 from ..parts import Parts
 from ..paths import validate_relative
@@ -202,9 +208,30 @@ class Restorer:
         changed = [i for i in items if i.action != "unchanged"]
         if dry_run or not changed:
             return RestoreResult(source, tuple(items), dry_run)
+        self._check_history(source, [targets[i.path] for i in changed if i.action == "write"])
         safety = self._keep_unsaved(changed, label)
         self._write(changed, targets, source, progress)
         return RestoreResult(source, tuple(items), False, safety)
+
+    def _check_history(self, source: str, entries: Sequence[FileEntry]) -> None:
+        """Refuse to restore a file whose record in ``history.git`` is damaged.
+
+        The index says which content to write; the history is what it was built from, so the
+        two must agree before anything is overwritten (notebooks are checked as they are read).
+        """
+        data = [e for e in entries if e.kind != "notebook"]
+        if not data:
+            return
+        try:
+            blobs = self._parts.history.read_blobs(source, [e.path for e in data])
+        except MlversionError:
+            blobs = {}
+        for entry in data:
+            if blobs.get(entry.path) != pointer.pointer_bytes(entry):
+                raise CorruptObjectError(
+                    f"the history's record of {entry.path} in snapshot {source[:10]} is damaged "
+                    "or missing; nothing was restored; run 'mlversion verify' to see the damage"
+                )
 
     def _sweep(self, rels: Iterable[str]) -> None:
         """Remove the temp files killed restores left beside the files this one writes."""

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from ..atomic import LEGACY_TEMP_PREFIX, TEMP_PREFIX
 from ..errors import CorruptObjectError, MissingObjectError
+from . import repack
 from .encoding import KIND_MANIFEST
-from .packs import PackWriter
 
 if TYPE_CHECKING:
     from .objectstore import ObjectStore
@@ -97,37 +97,20 @@ def gc(
         freed += path.stat().st_size
         if not dry_run:
             path.unlink(missing_ok=True)
-    for stem in store.packs.stems():
+    stems = store.packs.stems()
+    dead_packed = 0
+    for stem in stems:
         entries = store.packs.entries(stem)
         dead = [oid for oid in entries if oid not in keep]
-        if not dead:
-            continue
-        removed += len(dead)
+        dead_packed += len(dead)
         freed += sum(entries[oid][1] for oid in dead)
-        if not dry_run:
-            _repack(store, stem, keep)
+    removed += dead_packed
+    if not dry_run and (len(stems) > 1 or dead_packed):
+        # Live records of every pack go to one new pack; then the old packs are removed.
+        repack.repack(store, stems, keep)
     if not dry_run:
         _remove_stale(store.root, temp_age)
     return removed, freed
-
-
-def _repack(store: ObjectStore, stem: str, keep: set[str]) -> None:
-    """Copy a pack's live records into a new pack, then remove the old one (index first)."""
-    live = [(oid, rec) for oid, rec in store.packs.iter_records(stem) if oid in keep]
-    if live:
-        writer = PackWriter(store.pack_dir)
-        try:
-            for oid, record in live:
-                writer.add(oid, [record])
-        except BaseException:
-            writer.abort()
-            raise
-        done = writer.commit()
-        if done is not None:
-            store.packs.add(*done)
-    store.packs.forget(stem)
-    (store.pack_dir / f"{stem}.idx").unlink(missing_ok=True)
-    (store.pack_dir / f"{stem}.pack").unlink(missing_ok=True)
 
 
 def _remove_stale(root: Path, temp_age: float) -> None:

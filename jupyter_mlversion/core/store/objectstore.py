@@ -22,7 +22,12 @@ import blake3
 import pyfastcdc
 
 from ..atomic import Buffer, atomic_writer, fsync_dir, write_all
-from ..errors import CorruptObjectError, FileChangedError, MissingObjectError
+from ..errors import (
+    CorruptObjectError,
+    FileChangedError,
+    MissingObjectError,
+    StorageFullError,
+)
 from . import chunking
 from .encoding import KIND_BLOB, KIND_MANIFEST, Codec, Manifest, _corrupt
 from .packs import PackSet, PackWriter
@@ -41,6 +46,8 @@ KiB = 1024
 #: Seconds between looks for objects other processes stored (packs, loose folders).
 _RECHECK_S = 0.5
 MiB = 1024 * KiB
+#: Once there are more packs than this, the small ones are merged after a batch (0: never).
+REPACK_THRESHOLD = 32
 
 
 class ObjectStore:
@@ -54,11 +61,13 @@ class ObjectStore:
         min_chunk: int = 128 * KiB,
         max_chunk: int = 2 * MiB,
         compression_level: int = 3,
+        repack_threshold: int = REPACK_THRESHOLD,
     ) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.pack_dir = self.root / "pack"
         self.min_chunk = min_chunk
+        self.repack_threshold = repack_threshold
         self._cdc = pyfastcdc.FastCDC(avg_chunk, min_size=min_chunk, max_size=max_chunk)
         self._codec = Codec(compression_level)
         self._packs = PackSet(self.pack_dir)
@@ -92,6 +101,21 @@ class ObjectStore:
                 self._packs.add(*done)
         finally:
             self._writer = None
+        self._consolidate()
+
+    def _consolidate(self) -> None:
+        """Merge small packs once there are more than the threshold (an optimisation only)."""
+        from . import repack
+
+        self._packs.refresh(cheap=True)
+        if len(self._packs.stems()) <= self.repack_threshold or self.repack_threshold <= 0:
+            return
+        chosen = repack.choose(repack.pack_sizes(self), self.repack_threshold)
+        if chosen:
+            # The batch's objects are durable already: a failed merge (a full disk) changes
+            # nothing and is retried after a later batch.
+            with contextlib.suppress(StorageFullError, OSError):
+                repack.repack(self, chosen)
 
     def put_bytes(self, data: bytes) -> str:
         """Store ``data`` as one blob; returns its id."""
@@ -327,12 +351,18 @@ class ObjectStore:
         """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_writer(dest, keep_mode=True) as out:
-            # Chunks are not hashed one by one: the whole-file hash proves them all.
-            from . import restore  # ctypes and threads: only restores need them
+        from . import restore  # ctypes and threads: only restores need them
 
-            if restore.copy_verified(self, oid, out.fileno(), progress) != oid:
-                self._name_corruption(oid)
+        with contextlib.ExitStack() as stack:
+            replaced = None
+            with contextlib.suppress(OSError):
+                replaced = os.open(dest, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+                stack.callback(os.close, replaced)
+            with atomic_writer(dest, keep_mode=True) as out:
+                # Chunks are not hashed one by one: the whole-file hash proves them all.
+                digest = restore.copy_verified(self, oid, out.fileno(), progress, replaced)
+                if digest != oid:
+                    self._name_corruption(oid)
 
     def _name_corruption(self, oid: str) -> None:
         """Raise CorruptObjectError naming the bad chunk when one is to blame."""
@@ -368,6 +398,17 @@ class ObjectStore:
         from . import maintenance
 
         return maintenance.gc(self, set(keep_file_ids), dry_run=dry_run, temp_age=temp_age)
+
+    def repack(self) -> int:
+        """Merge every pack into one (loose objects stay loose); returns the records it holds.
+
+        Safe while other processes read: old packs go only after the new one is durable.
+        """
+        from . import repack
+
+        self._packs.refresh()
+        stems = self._packs.stems()
+        return repack.repack(self, stems) if len(stems) > 1 else 0
 
     def close(self) -> None:
         """Close open pack handles."""

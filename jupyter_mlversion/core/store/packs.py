@@ -28,11 +28,11 @@ from ..atomic import (
     write_all,
 )
 from .fsutil import WRITEBACK_EVERY, start_writeback
+from .handles import Handle, HandleCache
 
 _IDX_MAGIC = b"MVIDX1\n\0"
 _ENTRY = struct.Struct(">32sQQ")
 _COUNT = struct.Struct(">Q")
-_MAX_OPEN = 64
 
 Location = tuple[int, int]  # (offset, length) inside a pack
 
@@ -138,7 +138,7 @@ class PackSet:
         self._dir = pack_dir
         self._packs: dict[str, dict[str, Location]] = {}
         self._where: dict[str, str] = {}
-        self._fds: dict[str, int] = {}
+        self._handles = HandleCache(pack_dir)
         self._dir_mtime = -1
         self.bad: list[str] = []
 
@@ -162,7 +162,7 @@ class PackSet:
         gone = set(self._packs) - stems
         for stem in gone:
             del self._packs[stem]
-            self._close(stem)
+            self._handles.drop(stem)
         self.bad = []
         for stem in sorted(stems - set(self._packs)):
             try:
@@ -184,21 +184,31 @@ class PackSet:
             return None
         return stem, self._packs[stem][oid]
 
-    def fd(self, stem: str) -> int:
-        """An open read handle on a pack; FileNotFoundError if it was removed meanwhile."""
-        fd = self._fds.get(stem)
-        if fd is None:
-            if len(self._fds) >= _MAX_OPEN:
-                self._close(next(iter(self._fds)))
-            fd = os.open(self._dir / f"{stem}.pack", os.O_RDONLY | os.O_CLOEXEC)
-            self._fds[stem] = fd
-        return fd
+    def acquire(self, stem: str) -> Handle:
+        """Lease a read handle on a pack (release it with :meth:`release`).
+
+        FileNotFoundError if the pack was removed meanwhile. Thread-safe; a leased handle is
+        never closed under its holder, however many packs are read at once.
+        """
+        return self._handles.acquire(stem)
+
+    def release(self, handle: Handle) -> None:
+        """End a lease from :meth:`acquire`."""
+        self._handles.release(handle)
+
+    def lease(self, stem: str) -> contextlib.AbstractContextManager[int]:
+        """A pack's descriptor for the duration of a ``with`` block (see :meth:`acquire`)."""
+        return self._handles.lease(stem)
+
+    def open_handles(self) -> int:
+        """How many pack handles are open."""
+        return self._handles.open_count()
 
     def read(self, stem: str, loc: Location) -> bytes:
         """Read one record; FileNotFoundError if the pack was removed meanwhile."""
-        fd = self.fd(stem)
-        # A truncated pack yields a short record, which the caller's checks report as corrupt.
-        return os.pread(fd, loc[1], loc[0])
+        with self._handles.lease(stem) as fd:
+            # A truncated pack yields a short record, which the caller's checks report as corrupt.
+            return os.pread(fd, loc[1], loc[0])
 
     def stems(self) -> list[str]:
         """Names of the loaded packs."""
@@ -217,18 +227,12 @@ class PackSet:
     def forget(self, stem: str) -> None:
         """Drop a pack this process removed."""
         self._packs.pop(stem, None)
-        self._close(stem)
+        self._handles.drop(stem)
         self._where = {}
         for name, entries in self._packs.items():
             for oid in entries:
                 self._where.setdefault(oid, name)
 
     def close(self) -> None:
-        """Close every open pack handle."""
-        for stem in list(self._fds):
-            self._close(stem)
-
-    def _close(self, stem: str) -> None:
-        fd = self._fds.pop(stem, None)
-        if fd is not None:
-            os.close(fd)
+        """Close every open pack handle (leased ones as their holders release them)."""
+        self._handles.close()
