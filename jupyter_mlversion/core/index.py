@@ -178,6 +178,10 @@ class Index:
         )
         return {r[0]: r[1:] for r in rows}
 
+    def head_paths(self) -> set[str]:
+        """The paths of the newest snapshot's files (cheaper than :meth:`head_files`)."""
+        return {r[0] for r in self._db.execute("SELECT path FROM head_files")}
+
     def head_files(self) -> dict[str, FileEntry]:
         rows = self._db.execute("SELECT path, id, size, kind FROM head_files")
         return {r[0]: FileEntry(r[0], r[1], r[2], r[3]) for r in rows}

@@ -54,15 +54,15 @@ from .results import (
     Status,
     VerifyReport,
 )
-from .services.maintenance import Maintenance
-from .services.names import Names
-from .services.read import Reader
-from .services.restore import Restorer
 from .services.scope import SnapshotRequest
 
 if TYPE_CHECKING:
     from .history import History
     from .registry import Registry
+    from .services.maintenance import Maintenance
+    from .services.names import Names
+    from .services.read import Reader
+    from .services.restore import Restorer
     from .services.snapshot import Progress, SnapshotService
     from .store import ObjectStore
 
@@ -177,11 +177,11 @@ class Repository:
 
         return SnapshotService(
             self.parts,
-            self._reader,
+            lambda: self._reader,
             head=self.head,
             sync_index=self.sync_index,
             ensure_can_tag=self.ensure_can_tag,
-            create_tag=self._names.create_tag,
+            create_tag=self._create_tag,
         )
 
     def close(self) -> None:
@@ -200,6 +200,8 @@ class Repository:
     # -- services, created on first use -----------------------------------
     @cached_property
     def _reader(self) -> Reader:
+        from .services.read import Reader
+
         return Reader(
             self.parts,
             head=self.head,
@@ -211,10 +213,14 @@ class Repository:
 
     @cached_property
     def _names(self) -> Names:
+        from .services.names import Names
+
         return Names(self.parts, self._reader, head=self.head)
 
     @cached_property
     def _restorer(self) -> Restorer:
+        from .services.restore import Restorer
+
         return Restorer(
             self.parts,
             self._reader,
@@ -226,6 +232,8 @@ class Repository:
 
     @cached_property
     def _maintenance(self) -> Maintenance:
+        from .services.maintenance import Maintenance
+
         return Maintenance(self.parts, self._reader, sync_index=self.sync_index)
 
     def _safety_snapshot(self, paths: Sequence[str], message: str) -> SnapshotResult:
@@ -390,6 +398,10 @@ class Repository:
         from .services.snapshot import changes_between
 
         return changes_between(before, after)
+
+    def _create_tag(self, name: str, sha: str, *, message: str, author: tuple[str, str]) -> None:
+        # Through the facade: the names service is built only when a tag is really made.
+        self._names.create_tag(name, sha, message=message, author=author)
 
     def ensure_can_tag(self, names: Sequence[str]) -> None:
         """Raise unless every name is a valid tag name that no snapshot holds yet."""

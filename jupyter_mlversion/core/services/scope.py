@@ -15,7 +15,7 @@ Files outside the scope keep the version the parent snapshot had (as ``git commi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,17 +69,15 @@ class Scope:
 
 
 class _Matcher:
-    """``path`` is one of the specs or below one of them, in time linear in its depth."""
+    """``path`` is one of the specs or below one of them (one C-level prefix test per path)."""
 
     def __init__(self, specs: Iterable[str]) -> None:
-        self.all = "." in specs
         self.specs = frozenset(specs)
+        self.all = "." in self.specs
+        self.folders = tuple(s + "/" for s in self.specs)
 
     def __call__(self, path: str) -> bool:
-        if self.all or path in self.specs:
-            return True
-        parts = path.split("/")
-        return any("/".join(parts[:n]) in self.specs for n in range(1, len(parts)))
+        return self.all or path in self.specs or path.startswith(self.folders)
 
 
 def plan(
@@ -89,10 +87,10 @@ def plan(
     journals: Journals,
     tracked: Sequence[str],
     patterns: Sequence[str],
-    before: Mapping[str, FileEntry],
+    before: Collection[str],
     recorded: Callable[[str | None], set[str]],
 ) -> Scope:
-    """Decide the scope of ``request`` against the parent's files ``before``.
+    """Decide the scope of ``request`` against the paths of the parent's files ``before``.
 
     ``recorded(notebook)`` names the files that notebook's cells touched in earlier snapshots:
     a rolled-back input, or a model rewritten outside a cell, is still that notebook's.

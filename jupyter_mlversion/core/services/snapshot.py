@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import blake3
@@ -47,7 +47,7 @@ class SnapshotService:
     def __init__(
         self,
         parts: Parts,
-        reader: Reader,
+        reader: Callable[[], Reader],
         *,
         head: Callable[[], str | None],
         sync_index: Callable[..., None],
@@ -55,14 +55,14 @@ class SnapshotService:
         create_tag: CreateTag,
     ) -> None:
         self.parts = parts
-        self.reader = reader
+        self._reader = reader  # made on first use: "nothing changed" never needs it
         self.head = head
         self.sync_index = sync_index
         self.ensure_can_tag = ensure_can_tag
         self.create_tag = create_tag
         self.journals = Journals(parts.meta)
 
-    def scope(self, request: SnapshotRequest, before: Mapping[str, FileEntry]) -> Scope:
+    def scope(self, request: SnapshotRequest, before: Collection[str]) -> Scope:
         parts = self.parts
         return plan(
             request,
@@ -74,20 +74,23 @@ class SnapshotService:
             recorded=parts.index.lineage_paths,
         )
 
-    def _look(
-        self, request: SnapshotRequest
-    ) -> tuple[str | None, dict[str, FileEntry], Scope, Scan]:
-        """The head, its files, the request's scope and the files found in it now."""
+    @property
+    def reader(self) -> Reader:
+        return self._reader()
+
+    def _look(self, request: SnapshotRequest) -> tuple[str | None, set[str], Scope, Scan]:
+        """The head, its files' paths, the request's scope and the files found in it now."""
         head = self.head()
         self.sync_index(head)
-        before = self.parts.index.head_files()
-        scope = self.scope(request, before)
-        return head, before, scope, scan(self.parts.root, scope.specs, self.parts.ignore)
+        paths = self.parts.index.head_paths()
+        scope = self.scope(request, paths)
+        return head, paths, scope, scan(self.parts.root, scope.specs, self.parts.ignore)
 
     def status(self, request: SnapshotRequest, progress: Progress | None = None) -> Status:
         """What a snapshot of ``request`` would record now, without storing anything."""
         parts = self.parts
-        head, before, scope, found = self._look(request)
+        head, _paths, scope, found = self._look(request)
+        before = parts.index.head_files()
         ids = current_ids(parts.root, found.files, parts.index, progress=progress)
         now = scope.kept(before)
         kind_of = parts.config.kind_of
@@ -120,12 +123,13 @@ class SnapshotService:
 
     def _once(self, request: SnapshotRequest, progress: Progress | None) -> SnapshotResult:
         parts = self.parts
-        head, before, scope, found = self._look(request)
+        head, paths, scope, found = self._look(request)
         parts.sweep_temps(parts.root / rel for rel in found.temps)  # a killed restore's
         warnings = [f"skipped {s}" for s in found.skipped]
         quiet = request.plain and scope.pending.empty
-        if quiet and head is not None and self._known_clean(head, scope, before, found.files):
-            return self._nothing(request, scope, before, warnings)
+        if quiet and head is not None and self._known_clean(head, scope, paths, found.files):
+            return self._nothing(request, scope, None, warnings)
+        before = parts.index.head_files()
         if not found.files and not before and not request.allow_empty:
             raise MlversionError(
                 "nothing to snapshot: this project tracks no files yet; "
@@ -239,11 +243,18 @@ class SnapshotService:
         self,
         request: SnapshotRequest,
         scope: Scope,
-        now: Mapping[str, FileEntry],
+        now: Mapping[str, FileEntry] | None,
         warnings: list[str],
     ) -> SnapshotResult:
-        """No snapshot: say which snapshot already holds each named file as it is now."""
+        """No snapshot: say which snapshot already holds each named file as it is now.
+
+        ``now`` None: the files are the head's (found unchanged from their stats alone).
+        """
         index = self.parts.index
+        if not scope.named:
+            return SnapshotResult(None, (), tuple(warnings), None)
+        if now is None:
+            now = index.head_files()
         recorded = []
         named = [p for p in scope.named if p in now] or [
             p for p in now if any(p.startswith(n + "/") for n in scope.named)
@@ -258,7 +269,7 @@ class SnapshotService:
         self,
         head: str,
         scope: Scope,
-        before: Mapping[str, FileEntry],
+        before: Collection[str],
         files: Mapping[str, os.stat_result],
     ) -> bool:
         """True when the files in scope are exactly ``head``'s, without reading any of them.
