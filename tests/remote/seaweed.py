@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ACCESS_KEY = "mlversion-test"
 SECRET_KEY = "mlversion-test-secret"
@@ -58,6 +59,15 @@ class S3Server:
             **extra,
         }
 
+    def client(self, access: str = ACCESS_KEY, secret: str = SECRET_KEY) -> Any:
+        """A botocore S3 client on this server (for the tests' own setup and checks)."""
+        import botocore.session
+
+        return botocore.session.get_session().create_client(
+            "s3", endpoint_url=self.endpoint, region_name="us-east-1",
+            aws_access_key_id=access, aws_secret_access_key=secret,
+        )  # fmt: skip
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -88,11 +98,13 @@ def start(folder: Path, *, timeout: float = 60.0) -> S3Server:
     argv = [
         weed, f"-logdir={logs}", "server", "-s3", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         "-master.telemetry=false", f"-dir={data}", "-s3.port.iceberg=0", "-s3.port.lance=0",
-        f"-s3.config={config}", "-master.volumeSizeLimitMB=64",
+        f"-s3.config={config}", "-master.volumeSizeLimitMB=32", "-volume.max=64",
         *(f"-{name}={port}" for name, port in ports.items()),
     ]  # fmt: skip
-    log = (folder / "weed.out").open("wb")
-    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with (folder / "weed.out").open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (our own argv)
+            argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     endpoint = f"http://127.0.0.1:{ports['s3.port']}"
     server = S3Server(endpoint, process, folder)
     deadline = time.monotonic() + timeout
@@ -116,13 +128,7 @@ def start(folder: Path, *, timeout: float = 60.0) -> S3Server:
 
 def _bucket_ready(server: S3Server) -> bool:
     """The server can create and write a bucket (the filer and volumes are up)."""
-    import botocore.session
-
-    session = botocore.session.get_session()
-    client = session.create_client(
-        "s3", endpoint_url=server.endpoint, region_name="us-east-1",
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-    )  # fmt: skip
+    client = server.client()
     try:
         client.create_bucket(Bucket="probe")
         client.put_object(Bucket="probe", Key="probe", Body=b"x")

@@ -142,7 +142,7 @@ class S3Backend(Backend):
         if self._fs is None:
             import s3fs
 
-            self._fs = s3fs.S3FileSystem(skip_instance_cache=True, retries=2)
+            self._fs = s3fs.S3FileSystem(skip_instance_cache=True)
         return self._fs
 
     @property

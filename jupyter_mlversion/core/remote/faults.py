@@ -44,6 +44,15 @@ def _code(exc: BaseException) -> str:
     return ""
 
 
+def _from_store(exc: BaseException) -> bool:
+    """True for failures of I/O or of a store's client library (not programming errors)."""
+    module = type(exc).__module__.split(".")[0]
+    return isinstance(exc, OSError) or module in _STORE_MODULES
+
+
+_STORE_MODULES = {"botocore", "aiobotocore", "aiohttp", "urllib3", "s3fs", "gcsfs", "adlfs"}
+
+
 def classify(exc: BaseException, where: str, what: str) -> tuple[MlversionError, bool]:
     """(the error to raise, whether retrying may help) for ``exc`` while doing ``what``."""
     code = _code(exc)
@@ -52,15 +61,15 @@ def classify(exc: BaseException, where: str, what: str) -> tuple[MlversionError,
         return RemoteAuthError(
             f"{where} refused the credentials ({code or text}) while {what}; {_CREDENTIALS_HINT}"
         ), False
-    if code in _DENIED_CODES or isinstance(exc, PermissionError) or "Access Denied" in text:
-        return RemoteAuthError(
-            f"{where} denied permission while {what}; the credentials in use may read but "
-            "not write here, or not even read: ask for access or use other credentials"
-        ), False
     if code == "NoSuchBucket" or "bucket does not exist" in text.lower():
         return RemoteError(
             f"{where}: the bucket does not exist; create it, or fix the URL "
             "('mlversion remote list', then 'mlversion remote add NAME URL')"
+        ), False
+    if code in _DENIED_CODES or isinstance(exc, PermissionError) or "Access Denied" in text:
+        return RemoteAuthError(
+            f"{where} denied permission while {what}; the credentials in use may read but "
+            "not write here, or not even read: ask for access or use other credentials"
         ), False
     name = type(exc).__name__
     if "Endpoint" in name or "Connect" in name or isinstance(exc, ConnectionError):
@@ -68,7 +77,10 @@ def classify(exc: BaseException, where: str, what: str) -> tuple[MlversionError,
             f"cannot reach {where} while {what} ({text}); check the network and the endpoint "
             "(AWS_ENDPOINT_URL for S3-compatible stores)"
         ), True
-    return RemoteError(f"{where} failed while {what} ({code or name}: {text}); retry later"), True
+    response = getattr(exc, "response", None)
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) if response else 0
+    transient = not (400 <= int(status or 0) < 500) or status in (408, 429)
+    return RemoteError(f"{where} failed while {what} ({code or name}: {text})"), transient
 
 
 def with_retries(call: Callable[[], T], where: str, what: str, *, attempts: int = ATTEMPTS) -> T:

@@ -330,8 +330,8 @@ class Remotes:
         if local is not None and not gitsync.is_ancestor(history, local, remote):
             mine, theirs = gitsync.ahead_behind(history, local, remote)
             raise DivergedError(
-                f"local and remote diverged: {mine} local, {theirs} remote snapshots on {branch}; "
-                "merge needed (push refuses until then)"
+                f"local and remote diverged: {mine} local, {theirs} remote snapshots; merge needed "
+                f"({branch} and {fetched.remote}/{branch}; push refuses until then)"
             )
         gained = gitsync.count_between(history, local, remote)
 
