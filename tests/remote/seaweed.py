@@ -102,7 +102,7 @@ def start(folder: Path, *, timeout: float = 60.0) -> S3Server:
         *(f"-{name}={port}" for name, port in ports.items()),
     ]  # fmt: skip
     with (folder / "weed.out").open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 (our own argv)
+        process = subprocess.Popen(
             argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     endpoint = f"http://127.0.0.1:{ports['s3.port']}"

@@ -17,9 +17,7 @@ from jupyter_mlversion.core.errors import (
 )
 from jupyter_mlversion.core.repository import Repository
 
-NOTEBOOK = json.dumps(
-    {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1
-)
+NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
 
 
 def _project(make_project: Callable[..., Repository], url: str) -> Repository:

@@ -8,6 +8,8 @@ endpoints and regions come only from each store's standard configuration.
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -134,34 +136,14 @@ class S3Backend(Backend):
     def __init__(self, name: str, url: RemoteURL) -> None:
         super().__init__(name, url)
         self.bucket, _, self.prefix = url.root.partition("/")
-        self._fs: Any = None
-        self._client: Any = None
 
     @property
     def fs(self) -> Any:
-        if self._fs is None:
-            import s3fs
-
-            self._fs = s3fs.S3FileSystem(skip_instance_cache=True)
-        return self._fs
+        return _s3_clients()[0]
 
     @property
     def client(self) -> Any:
-        """A botocore client (thread-safe) from the standard AWS configuration."""
-        if self._client is None:
-            import botocore.config
-            import botocore.session
-
-            session = botocore.session.get_session()
-            region = session.get_config_variable("region") or "us-east-1"
-            config = botocore.config.Config(
-                retries={"max_attempts": 2, "mode": "standard"},
-                connect_timeout=5,
-                read_timeout=30,
-                max_pool_connections=WORKERS * 2,
-            )
-            self._client = session.create_client("s3", region_name=region, config=config)
-        return self._client
+        return _s3_clients()[1]
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -270,6 +252,50 @@ def _code(exc: BaseException) -> str:
     if isinstance(response, dict):
         return str(response.get("Error", {}).get("Code", ""))
     return ""
+
+
+#: The standard AWS variables a client is configured from; a change makes a new client.
+_AWS_VARIABLES = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
+_clients: dict[tuple[str | None, ...], tuple[Any, Any]] = {}
+_clients_lock = threading.Lock()
+
+
+def _s3_clients() -> tuple[Any, Any]:
+    """(s3fs file system, botocore client) for the current AWS configuration, made once.
+
+    Building them costs most of a second (service models, sessions), so one process (a
+    Jupyter server, a test run) reuses them for as long as the configuration stays the same.
+    """
+    signature = tuple(os.environ.get(name) for name in _AWS_VARIABLES)
+    with _clients_lock:
+        if signature not in _clients:
+            import botocore.config
+            import botocore.session
+            import s3fs
+
+            session = botocore.session.get_session()
+            region = session.get_config_variable("region") or "us-east-1"
+            config = botocore.config.Config(
+                retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=30,
+                max_pool_connections=WORKERS * 2,
+            )
+            client = session.create_client("s3", region_name=region, config=config)
+            fs = s3fs.S3FileSystem(skip_instance_cache=True)
+            _clients[signature] = (fs, client)
+        return _clients[signature]
 
 
 def open_backend(name: str, url: RemoteURL) -> Backend:
