@@ -293,7 +293,15 @@ def _s3_clients() -> tuple[Any, Any]:
                 max_pool_connections=WORKERS * 2,
             )
             client = session.create_client("s3", region_name=region, config=config)
-            fs = s3fs.S3FileSystem(skip_instance_cache=True)
+            fs = s3fs.S3FileSystem(
+                skip_instance_cache=True,
+                config_kwargs={
+                    "retries": {"max_attempts": 2, "mode": "standard"},
+                    "connect_timeout": 5,
+                    "read_timeout": 30,
+                },
+            )
+            fs.retries = 1  # our own retries (faults.with_retries) come on top, with backoff
             _clients[signature] = (fs, client)
         return _clients[signature]
 
