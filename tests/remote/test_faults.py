@@ -190,7 +190,7 @@ def test_a_push_killed_midway_is_resumed_by_the_next(
     bucket, _, prefix = s3_url.removeprefix("s3://").partition("/")
     client = s3_server.client()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [sys.executable, "-m", "tests.remote.worker", "push", str(repo.root)], cwd=ROOT, env=env
     )
     deadline = time.monotonic() + 60

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 from jupyter_mlversion.core.errors import NonFastForwardError
 from jupyter_mlversion.core.repository import Repository
