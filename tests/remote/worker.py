@@ -9,6 +9,7 @@ effect), so every one of its N snapshots reaches the remote exactly once.
 
 from __future__ import annotations
 
+import random
 import sys
 import time
 
@@ -21,27 +22,38 @@ def slow_push(folder: str) -> None:
     repo.push(progress=lambda done, total, label: time.sleep(0.05))
 
 
-def writer(url: str, folder: str, k: int, n: int) -> None:
+def writer(url: str, folder: str, k: int, n: int, every: int = 5) -> None:
+    """Snapshot ``wK.txt`` ``n`` times, pushing after every ``every`` snapshots."""
     repo, _ = Repository.clone(url, folder, data=False)
     mine = f"w{k}.txt"
     refused = 0
-    for j in range(n):
-        repo.pull()
+
+    def take(j: int) -> None:
         (repo.root / mine).write_text(f"writer {k} snapshot {j}\n")
         repo.snapshot([mine], message=f"w{k}-{j}")
+
+    for first in range(0, n, every):
+        batch = range(first, min(first + every, n))
+        repo.pull()
+        for j in batch:
+            take(j)
         while True:
             try:
                 repo.push()
                 break
             except NonFastForwardError:
                 refused += 1
+                # Undo the unpushed snapshots (their contents are re-made below), take the
+                # remote's, and snapshot again on top: a rebase, done by hand.
                 head = repo.head()
-                assert head is not None
-                parent = repo.history.rev_parse("HEAD~1")
-                assert parent is not None
-                repo.history.update_ref("refs/heads/main", parent, head, "test: undo, then pull")
+                base = repo.history.rev_parse(f"HEAD~{len(batch)}")
+                assert head is not None and base is not None
+                repo.history.update_ref("refs/heads/main", base, head, "test: undo, then pull")
+                repo.index.reset()  # the index follows history forwards only
+                time.sleep(random.uniform(0.0, 0.2 * min(refused, 5)))
                 repo.pull()
-                repo.snapshot([mine], message=f"w{k}-{j}")
+                for j in batch:
+                    take(j)
     print(f"writer {k}: {n} pushed, {refused} refused", flush=True)
 
 
