@@ -13,6 +13,8 @@ from jupyter_mlversion.core.repository import Repository
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 8
 SNAPSHOTS = 25
+#: Snapshots a writer takes between pushes (each push races the other writers').
+EVERY = 25
 
 
 def test_eight_clones_push_25_snapshots_each_and_none_is_lost(
@@ -30,7 +32,7 @@ def test_eight_clones_push_25_snapshots_each_and_none_is_lost(
     writers = []
     for k in range(WRITERS):
         argv = [sys.executable, "-m", "tests.remote.worker", "writer", s3_url,
-                str(tmp_path / f"writer{k}"), str(k), str(SNAPSHOTS)]  # fmt: skip
+                str(tmp_path / f"writer{k}"), str(k), str(SNAPSHOTS), str(EVERY)]  # fmt: skip
         writers.append(
             subprocess.Popen(
                 argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE

@@ -1,10 +1,10 @@
 """Processes the remote tests start: a slow push to be killed, and a writer of snapshots.
 
 ``python -m tests.remote.worker push DIR`` pushes the project in DIR, pausing at every
-progress report so that a test can kill it midway. ``... writer URL DIR K N`` clones URL
-into DIR and pushes N snapshots of its own file ``wK.txt``; when its push is refused it
-undoes its snapshot, pulls and snapshots again (``git reset --soft HEAD~1`` and pull, in
-effect), so every one of its N snapshots reaches the remote exactly once.
+progress report so that a test can kill it midway. ``... writer URL DIR K N EVERY`` clones
+URL into DIR and takes N snapshots of its own file ``wK.txt``, pushing after every EVERY; when a
+push is refused it undoes its unpushed snapshots, pulls and takes them again (``git reset
+--soft`` and pull, in effect), so every one of its N snapshots reaches the remote exactly once.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def slow_push(folder: str) -> None:
     repo.push(progress=lambda done, total, label: time.sleep(0.05))
 
 
-def writer(url: str, folder: str, k: int, n: int, every: int = 5) -> None:
+def writer(url: str, folder: str, k: int, n: int, every: int) -> None:
     """Snapshot ``wK.txt`` ``n`` times, pushing after every ``every`` snapshots."""
     repo, _ = Repository.clone(url, folder, data=False)
     mine = f"w{k}.txt"
@@ -62,6 +62,6 @@ if __name__ == "__main__":
     if command == "push":
         slow_push(rest[0])
     elif command == "writer":
-        writer(rest[0], rest[1], int(rest[2]), int(rest[3]))
+        writer(rest[0], rest[1], int(rest[2]), int(rest[3]), int(rest[4]))
     else:
         raise SystemExit(f"unknown command {command!r}")

@@ -63,7 +63,9 @@ class Remotes:
     # -- configuration -------------------------------------------------------------------
     def add(self, name: str, url: str) -> dict[str, str]:
         stored = settings.add(self._parts.meta, name, url, Path.cwd())
-        self._parts.__dict__.pop("store", None)  # reopen with the remote as fallback
+        store = self._parts.__dict__.pop("store", None)  # reopened with the remote as fallback
+        if store is not None:
+            store.close()
         return {"name": name, "url": stored}
 
     def remove(self, name: str) -> dict[str, str]:
@@ -260,9 +262,8 @@ class Remotes:
         if registry and registry != refs.registry:
             tips[REGISTRY_REF] = registry
         files = gitsync.new_file_ids(history, list(tips.values()), known)
-        needed = objects_of(store, files)
-        if old is not None and files:
-            needed = self._minus_base(old, files, needed)
+        every = objects_of(store, files)
+        needed = self._minus_base(old, files, every) if old is not None and files else every
         missing = missing_on(backend, needed)
         from .transfer import record_size
 
@@ -290,7 +291,7 @@ class Remotes:
         return PushResult(
             backend.name, backend.url.url, branch, old, local,
             gitsync.count_between(history, old, local), len(missing), sent,
-            len(needed) - len(missing), entry["name"] if entry else None, tuple(sorted(tags)),
+            len(every) - len(missing), entry["name"] if entry else None, tuple(sorted(tags)),
             conflicts,
         )  # fmt: skip
 
