@@ -13,6 +13,7 @@ snapshot service only through :meth:`_safety_snapshot`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -362,7 +363,16 @@ class Repository:
             kernel=kernel,
             patterns=tuple(patterns),
         )
-        return self.snapshots.status(request, progress=progress)
+        status = self.snapshots.status(request, progress=progress)
+        merging = self.merge_state()
+        summary = None
+        if merging is not None:
+            summary = {
+                "branch": merging.branch,
+                "unresolved": merging.unresolved,
+                "resolved": list(merging.resolved),
+            }
+        return replace(status, branch=self.current_branch(), merge=summary)
 
     def snapshot(
         self,
