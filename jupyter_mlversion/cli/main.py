@@ -20,7 +20,7 @@ from ..core.errors import MlversionError
 from ..core.progress import unit_of
 from ..core.refs import split_artifact_ref
 from ..core.repository import Repository
-from . import render
+from . import branching, render
 from .parser import UsageError, parse_args
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -98,10 +98,17 @@ def cmd_status(args: argparse.Namespace) -> Any:
 def cmd_log(args: argparse.Namespace) -> Any:
     repo = _repo(args)
     path = repo.relpath(Path.cwd() / args.path) if args.path else None
-    snaps = repo.log(path=path, limit=args.limit, offset=args.offset)
+    branch = "*" if args.all else args.branch
+    snaps = repo.log(path=path, limit=args.limit, offset=args.offset, branch=branch)
+    heads: dict[str, list[str]] = {}
+    for info in repo.branches().branches:
+        heads.setdefault(info.head, []).append(info.name)
     return {
-        "total": repo.count(path=path),
-        "snapshots": [s.to_dict(with_lineage=False) for s in snaps],
+        "total": repo.count(path=path, branch=branch),
+        "branch": branch or repo.current_branch(),
+        "snapshots": [
+            {**s.to_dict(with_lineage=False), "branches": heads.get(s.id, [])} for s in snaps
+        ],
     }
 
 
@@ -253,6 +260,7 @@ def cmd_gc(args: argparse.Namespace) -> Any:
 COMMANDS: dict[str, Handler] = {
     name[4:]: fn for name, fn in globals().items() if name.startswith("cmd_") and callable(fn)
 }
+COMMANDS.update(branching.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -281,6 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(KeyboardInterrupt(), as_json)
     if args.command == "verify" and not data["ok"]:
         return 3
+    if args.command == "merge" and data.get("state") == "conflicts":
+        return 1  # as git: a script must not go on as if the merge were done
     return 0
 
 

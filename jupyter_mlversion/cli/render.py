@@ -11,6 +11,7 @@ from typing import Any
 from ..core.layout import META_DIR
 from ..core.progress import BYTES
 from ..core.results import pending_lines
+from . import render_branches
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -140,6 +141,14 @@ def _snapshot(data: dict[str, Any], _: argparse.Namespace) -> None:
 
 
 def _status(data: dict[str, Any], _: argparse.Namespace) -> None:
+    print(f"On branch {data.get('branch', 'main')}.")
+    merging = data.get("merge")
+    if merging:
+        left = merging["unresolved"]
+        print(
+            f"Merging {merging['branch']}: {len(left)} conflict(s) unresolved"
+            + (f" ({', '.join(left)})." if left else "; 'mlversion merge --continue'.")
+        )
     if data["head"] is None and data["clean"]:
         print("No snapshot yet, and nothing tracked: 'mlversion snapshot -m \"...\" PATH...'.")
         return
@@ -160,15 +169,17 @@ def _log(data: dict[str, Any], _: argparse.Namespace) -> None:
     rows = []
     for s in data["snapshots"]:
         metrics = ", ".join(f"{k}={v:.4g}" for k, v in list(s["metrics"].items())[:3])
-        rows.append(
-            [s["short_id"], s["time"], s["author"], s["message"], ", ".join(s["tags"]), metrics]
-        )
+        names = ", ".join([*s.get("branches", ()), *s["tags"]])
+        merge = " (merge)" if len(s["parents"]) > 1 else ""
+        rows.append([s["short_id"], s["time"], s["author"], s["message"] + merge, names, metrics])
     if not rows:
         print("No snapshots yet.")
         return
-    _table(
-        f"{data['total']} snapshot(s)", ["id", "time", "author", "message", "tags", "metrics"], rows
+    branch = data.get("branch", "main")
+    title = f"{data['total']} snapshot(s) " + (
+        "on every branch" if branch == "*" else f"on {branch}"
     )
+    _table(title, ["id", "time", "author", "message", "branches, tags", "metrics"], rows)
 
 
 def _show(data: dict[str, Any], _: argparse.Namespace) -> None:
@@ -409,4 +420,5 @@ _RENDERERS: dict[str, Callable[[dict[str, Any], argparse.Namespace], None]] = {
     "push": _push,
     "fetch": _fetch,
     "pull": _pull,
+    **render_branches.RENDERERS,
 }

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
 

@@ -117,8 +117,10 @@ def test_concurrent_push_one_wins_the_other_is_refused_and_keeps_its_snapshot(
         "name": "origin", "url": bob.remotes()[0]["url"], "branch": "main",
         "tracking": None, "ahead": 1, "behind": 1,
     }  # fmt: skip
+    # Joining the two lines is the merge engine's job; until pull calls it, a clear stop.
     with pytest.raises(DivergedError, match="1 local, 1 remote snapshots; merge needed"):
         bob.pull()
+    assert bob.log()[0].message == "bob"
 
 
 def test_pull_refuses_to_overwrite_unsaved_work(

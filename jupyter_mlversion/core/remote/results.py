@@ -76,7 +76,8 @@ class PullResult:
     new: str | None
     snapshots: int  # snapshots gained
     fetch: FetchResult
-    restore: dict[str, Any] = field(default_factory=dict)  # the working-tree update
+    #: the working-tree update after a fast-forward (a restore result)
+    restore: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -366,12 +366,13 @@ class ObjectStore:
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         from . import restore  # ctypes and threads: only restores need them
+        from .release import release
 
         with contextlib.ExitStack() as stack:
             replaced = None
             with contextlib.suppress(OSError):
                 replaced = os.open(dest, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
-                stack.callback(os.close, replaced)
+                stack.callback(release, replaced)
             with atomic_writer(dest, keep_mode=True) as out:
                 # Chunks are not hashed one by one: the whole-file hash proves them all.
                 digest = restore.copy_verified(self, oid, out.fileno(), progress, replaced)
