@@ -415,10 +415,10 @@ _RENDERERS: dict[str, Callable[[dict[str, Any], argparse.Namespace], None]] = {
     "gc": _gc,
     "track": _simple,
     "untrack": _simple,
+    **render_branches.RENDERERS,
     "remote": _remote,
     "clone": _clone,
     "push": _push,
     "fetch": _fetch,
     "pull": _pull,
-    **render_branches.RENDERERS,
 }

@@ -51,12 +51,12 @@ class MlversionMagics(Magics):
             "track": self._track,
             "untrack": self._untrack,
             "widget": self._widget,
+            **branching.routes(self._repo),
             "remote": lambda a: remotes.remote(self._repo(), a),
             "clone": remotes.clone,
             "push": lambda a: remotes.push(self._repo(), a),
             "fetch": lambda a: remotes.fetch(self._repo(), a),
             "pull": lambda a: remotes.pull(self._repo(), a),
-            **branching.routes(self._repo),
         }
 
     @line_magic

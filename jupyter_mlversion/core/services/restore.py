@@ -107,6 +107,45 @@ class Restorer:
             snap = recorded.snapshot
             return replace(result, recorded=snap.id if snap else None)
 
+    def move_tree_locked(
+        self,
+        sha: str,
+        *,
+        dry_run: bool,
+        progress: Progress | None,
+        label: str,
+        known: Collection[str] = (),
+    ) -> RestoreResult:
+        """Make the tracked tree equal snapshot ``sha``, recording nothing; lock held.
+
+        Unsaved content is kept in a safety snapshot first; tracked files ``sha`` lacks are
+        deleted; the tracked set gains what ``sha`` tracked. Switching branches and
+        fast-forward merges move the tree this way, then move HEAD themselves. ``known``:
+        ids of content that needs no safety snapshot (what an aborted merge wrote).
+        """
+        files = self._reader.files_at(sha)
+        source = self._reader.snapshot_model(sha)
+        specs = sorted({*self._parts.tracked_specs(), *source.tracked})
+        _, head_files = self._head_state()
+        extra = [p for p in sorted(self._tracked_now(specs, head_files)) if p not in files]
+        result = self._apply_locked(files, sha, extra, dry_run, progress, label, known)
+        if not dry_run:
+            self._parts.write_specs(specs)
+        return result
+
+    def write_locked(
+        self,
+        targets: Mapping[str, FileEntry],
+        source: str,
+        deletions: Iterable[str],
+        *,
+        label: str,
+        progress: Progress | None = None,
+        known: Collection[str] = (),
+    ) -> RestoreResult:
+        """Write ``targets`` as snapshot ``source`` holds them, delete ``deletions``; lock held."""
+        return self._apply_locked(targets, source, deletions, False, progress, label, known)
+
     def fast_forward(
         self,
         old: str | None,
@@ -154,45 +193,6 @@ class Restorer:
             source = self._reader.snapshot_model(new)
             self._parts.write_specs({*self._parts.tracked_specs(), *source.tracked})
             return self._apply_locked(targets, new, present, False, progress, f"pull {new[:10]}")
-
-    def move_tree_locked(
-        self,
-        sha: str,
-        *,
-        dry_run: bool,
-        progress: Progress | None,
-        label: str,
-        known: Collection[str] = (),
-    ) -> RestoreResult:
-        """Make the tracked tree equal snapshot ``sha``, recording nothing; lock held.
-
-        Unsaved content is kept in a safety snapshot first; tracked files ``sha`` lacks are
-        deleted; the tracked set gains what ``sha`` tracked. Switching branches and
-        fast-forward merges move the tree this way, then move HEAD themselves. ``known``:
-        ids of content that needs no safety snapshot (what an aborted merge wrote).
-        """
-        files = self._reader.files_at(sha)
-        source = self._reader.snapshot_model(sha)
-        specs = sorted({*self._parts.tracked_specs(), *source.tracked})
-        _, head_files = self._head_state()
-        extra = [p for p in sorted(self._tracked_now(specs, head_files)) if p not in files]
-        result = self._apply_locked(files, sha, extra, dry_run, progress, label, known)
-        if not dry_run:
-            self._parts.write_specs(specs)
-        return result
-
-    def write_locked(
-        self,
-        targets: Mapping[str, FileEntry],
-        source: str,
-        deletions: Iterable[str],
-        *,
-        label: str,
-        progress: Progress | None = None,
-        known: Collection[str] = (),
-    ) -> RestoreResult:
-        """Write ``targets`` as snapshot ``source`` holds them, delete ``deletions``; lock held."""
-        return self._apply_locked(targets, source, deletions, False, progress, label, known)
 
     def _tracked_now(self, specs: Sequence[str], head_files: Mapping[str, FileEntry]) -> set[str]:
         """Every file now under the tracked set, the current snapshot's files or the patterns."""
