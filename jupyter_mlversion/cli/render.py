@@ -384,6 +384,18 @@ def _pull(data: dict[str, Any], _: argparse.Namespace) -> None:
         written = [i for i in data["restore"].get("items", []) if i["action"] != "unchanged"]
         print(f"Fast-forwarded {data['branch']} to {where} ({(data['new'] or '')[:10]}): "
               f"{data['snapshots']} snapshot(s), {len(written)} file(s) updated.")  # fmt: skip
+    elif data["action"] in ("merged", "conflicts"):
+        merge = data["merge"]
+        if data["action"] == "merged":
+            snap = (merge.get("snapshot") or "")[:10]
+            print(f"Merged {where} into {data['branch']} ({snap}): {data['snapshots']} remote "
+                  "snapshot(s); 'mlversion push' shares the merge.")  # fmt: skip
+        else:
+            print(f"Merging {where} into {data['branch']} stopped on conflicts:")
+            for c in merge.get("conflicts", []):
+                print(f"  {c['path']} ({c.get('kind', 'file')})")
+            print("Settle each with 'mlversion resolve PATH [--ours|--theirs]', then "
+                  "'mlversion merge --continue' (or 'mlversion merge --abort').")  # fmt: skip
     elif data["action"] == "ahead":
         print(f"{data['branch']} is ahead of {where}: nothing to pull ('mlversion push').")
     elif data["action"] == "no-remote-branch":

@@ -376,11 +376,13 @@ class History(TagsMixin, BranchesMixin):
         return int(self._git.run(*args).decode().strip())
 
     def rev_list(self, since: str | Sequence[str] | None = None) -> list[str]:
-        """Commits on any branch not reachable from ``since`` (all when None), parents first.
+        """Commits of any branch or fetched branch not reachable from ``since``, parents first.
+
+        All of them when ``since`` is None.
 
         ``since`` is one commit or several (e.g. the branch heads indexed last time).
         """
-        heads = sorted(set(self.branches().values()))
+        heads = sorted(self.snapshot_tips())
         if not heads:
             return []
         args = ["rev-list", "--reverse", "--topo-order", *heads]
@@ -423,7 +425,7 @@ class History(TagsMixin, BranchesMixin):
 
     def _is_snapshot(self, sha: str) -> bool:
         """True when ``sha`` is on a branch or tagged (not a registry or abandoned commit)."""
-        for head in set(self.branches().values()):
+        for head in self.snapshot_tips():
             code, _, _ = self._git.try_run("merge-base", "--is-ancestor", sha, head)
             if code == 0:
                 return True

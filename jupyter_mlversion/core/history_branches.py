@@ -21,6 +21,8 @@ from .history_names import FULL_SHA_RE, HEX_RE, validate_ref_name
 from .layout import MAIN_REF
 
 BRANCH_PREFIX = "refs/heads/"
+#: Where a fetch keeps each remote's branches: ``refs/remotes/NAME/BRANCH``.
+REMOTE_BRANCH_PREFIX = "refs/remotes/"
 
 
 def validate_branch_name(name: str) -> str:
@@ -66,6 +68,17 @@ class BranchesMixin:
             ref, _, sha = line.partition("\0")
             found[ref.removeprefix(BRANCH_PREFIX)] = sha
         return found
+
+    def snapshot_tips(self) -> set[str]:
+        """Heads of every line of snapshots: branches and remote-tracking branches.
+
+        What a fetch brought (``refs/remotes/NAME/BRANCH``) is history of this project too:
+        it is indexed, can be shown and diffed, and a pull merges it.
+        """
+        out = self._git.run(
+            "for-each-ref", "--format=%(objectname)", BRANCH_PREFIX, REMOTE_BRANCH_PREFIX
+        )
+        return set(out.decode().split())
 
     def branch_head(self, name: str) -> str | None:
         """The sha branch ``name`` points at, or None when there is no such branch."""

@@ -21,9 +21,13 @@ _TIPS = "tips"  # index meta key: the branch heads whose history is fully indexe
 _KEEP_STATES = 8  # states kept in memory to diff a child against its parent
 
 
-def sync_index(index: Index, history: History, head: str | None) -> None:
-    """Index every snapshot of every branch the index lacks; make ``head`` its head."""
-    if index.head == head:
+def sync_index(index: Index, history: History, head: str | None, *, tips: bool = False) -> None:
+    """Index every snapshot of every branch the index lacks; make ``head`` its head.
+
+    An index whose head is ``head`` is taken as current unless ``tips``: then the branch and
+    remote-tracking heads are looked at too (after a fetch moved the latter).
+    """
+    if index.head == head and not tips:
         return
     if head is None:
         index.reset()
@@ -69,4 +73,4 @@ def sync_index(index: Index, history: History, head: str | None) -> None:
             if len(states) > _KEEP_STATES:
                 del states[next(iter(states))]
     index.set_head(head, state_of(head))
-    index.set_meta(_TIPS, " ".join(sorted(set(history.branches().values()))))
+    index.set_meta(_TIPS, " ".join(sorted(history.snapshot_tips())))

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from jupyter_mlversion.core.errors import (
-    DivergedError,
     InvalidNameError,
     NonFastForwardError,
     UnsavedWorkError,
@@ -103,7 +102,7 @@ def test_concurrent_push_one_wins_the_other_is_refused_and_keeps_its_snapshot(
 ) -> None:
     alice = _project(make_project, remote_url)
     alice.push()
-    bob = clone(remote_url, "bob", data=False)
+    bob = clone(remote_url, "bob")  # with data: a --no-data clone lacks files a merge reads
     (alice.root / "small.csv").write_text("alice\n")
     alice.snapshot(message="alice")
     (bob.root / "notes.txt").write_text("bob\n")
@@ -117,10 +116,43 @@ def test_concurrent_push_one_wins_the_other_is_refused_and_keeps_its_snapshot(
         "name": "origin", "url": bob.remotes()[0]["url"], "branch": "main",
         "tracking": None, "ahead": 1, "behind": 1,
     }  # fmt: skip
-    # Joining the two lines is the merge engine's job; until pull calls it, a clear stop.
-    with pytest.raises(DivergedError, match="1 local, 1 remote snapshots; merge needed"):
-        bob.pull()
-    assert bob.log()[0].message == "bob"
+    pulled = bob.pull()  # the two lines are merged: alice's file and bob's both stay
+    assert pulled.action == "merged" and pulled.snapshots == 1
+    assert (bob.root / "small.csv").read_text() == "alice\n"
+    assert (bob.root / "notes.txt").read_text() == "bob\n"
+    head = bob.log()[0]
+    assert len(head.parents) == 2 and head.id == pulled.merge["snapshot"]
+    bob.push()  # now a fast-forward of the remote
+    carol = clone(remote_url, "carol2", data=True)
+    assert {"alice", "bob", "first"} <= {s.message for s in carol.log()}
+    assert (carol.root / "notes.txt").read_text() == "bob\n"
+    assert (carol.root / "small.csv").read_text() == "alice\n"
+
+
+def test_pull_of_a_conflicting_change_waits_for_resolve_then_pushes(
+    make_project: Callable[..., Repository], clone: Callable[..., Repository], remote_url: str
+) -> None:
+    alice = _project(make_project, remote_url)
+    alice.push()
+    bob = clone(remote_url, "bob", data=True)
+    (alice.root / "small.csv").write_bytes(b"alice\x00binary")
+    alice.snapshot(message="alice")
+    alice.push()
+    (bob.root / "small.csv").write_bytes(b"bob\x00binary")
+    bob.snapshot(message="bob")
+    pulled = bob.pull()
+    assert pulled.action == "conflicts"
+    assert [c["path"] for c in pulled.merge["conflicts"]] == ["small.csv"]
+    assert bob.log()[0].message == "bob"  # nothing committed while the conflict waits
+    with pytest.raises(NonFastForwardError):
+        bob.push()
+    bob.resolve_conflict("small.csv", "theirs")
+    merged = bob.merge_continue(message="take alice's table")
+    assert merged.state == "merged"
+    assert (bob.root / "small.csv").read_bytes() == b"alice\x00binary"
+    bob.push()
+    assert alice.pull().action == "fast-forward"
+    assert alice.log()[0].message == "take alice's table"
 
 
 def test_pull_refuses_to_overwrite_unsaved_work(

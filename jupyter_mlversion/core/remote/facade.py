@@ -38,7 +38,10 @@ class RemoteMethods:
     def _remotes(self) -> Remotes:
         from .service import Remotes
 
-        return Remotes(self.parts, self._restorer.fast_forward)
+        return Remotes(self.parts, self._restorer.fast_forward, self._merge_fetched)
+
+    def _merge_fetched(self, sha: str, message: str) -> Any:
+        return self.merge(sha, message=message)  # type: ignore[attr-defined]
 
     def remote_add(self, name: str, url: str) -> dict[str, str]:
         """Add remote ``name`` at ``url``; a URL with credentials in it is refused."""
@@ -84,7 +87,8 @@ class RemoteMethods:
         *,
         progress: Progress | None = None,
     ) -> PullResult:
-        """Fetch, then fast-forward ``branch`` and the working tree (DivergedError if not)."""
+        """Fetch, then fast-forward ``branch`` and the working tree, or merge the remote's
+        tip into it when both sides have new snapshots (conflicts wait as in ``merge``)."""
         return self._remotes.pull(remote, branch, progress=progress)
 
     @classmethod

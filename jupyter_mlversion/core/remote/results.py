@@ -71,13 +71,15 @@ class PushResult:
 class PullResult:
     remote: str
     branch: str
-    action: str  # up-to-date | fast-forward | ahead | no-remote-branch
+    action: str  # up-to-date | fast-forward | merged | conflicts | ahead | no-remote-branch
     old: str | None
     new: str | None
     snapshots: int  # snapshots gained
     fetch: FetchResult
     #: the working-tree update after a fast-forward (a restore result)
     restore: dict[str, Any] = field(default_factory=dict)
+    #: after diverged histories: the merge of the remote's tip (a merge result)
+    merge: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

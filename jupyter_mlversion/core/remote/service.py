@@ -20,6 +20,7 @@ from ..errors import (
     ReferenceNotFoundError,
 )
 from ..history import History
+from ..index_sync import sync_index
 from ..parts import Parts
 from ..progress import Meter, Progress
 from ..registry import REGISTRY_REF
@@ -34,6 +35,8 @@ from .urls import parse_url
 
 #: ``fast_forward(old, new, move_ref, notebooks_only=..., progress=...)`` (the Restorer's).
 FastForward = Callable[..., RestoreResult]
+#: ``merge(sha, message)``: merge snapshot ``sha`` into the current branch (a MergeResult).
+Merge = Callable[[str, str], Any]
 #: Rounds of read-compare-swap before a push gives up on a remote that keeps changing.
 PUSH_ROUNDS = 40
 
@@ -52,9 +55,10 @@ def _registry_tracking(remote: str) -> str:
 
 
 class Remotes:
-    def __init__(self, parts: Parts, fast_forward: FastForward) -> None:
+    def __init__(self, parts: Parts, fast_forward: FastForward, merge: Merge) -> None:
         self._parts = parts
         self._fast_forward = fast_forward
+        self._merge = merge
 
     @property
     def _history(self) -> History:
@@ -175,6 +179,8 @@ class Remotes:
         if refs.registry:
             self._set(_registry_tracking(name), refs.registry)
             registry = self._join_registry(refs.registry)
+        # What came is history of this project: index it (versions, lineage, a pull's merge).
+        sync_index(self._parts.index, history, history.head(), tips=True)
         return FetchResult(name, backend.url.url, bundles, dict(refs.heads), tuple(new_tags),
                            tuple(conflicts), registry)  # fmt: skip
 
@@ -330,10 +336,15 @@ class Remotes:
             return PullResult(fetched.remote, branch, action, local, local, 0, fetched)
         if local is not None and not gitsync.is_ancestor(history, local, remote):
             mine, theirs = gitsync.ahead_behind(history, local, remote)
-            raise DivergedError(
-                f"local and remote diverged: {mine} local, {theirs} remote snapshots; merge needed "
-                f"({branch} and {fetched.remote}/{branch}; push refuses until then)"
-            )
+            if ref != history.current_ref():
+                raise DivergedError(
+                    f"{branch} and {fetched.remote}/{branch} diverged: {mine} local, {theirs} "
+                    f"remote snapshots; switch to {branch} and pull there to merge them"
+                )
+            merged = self._merge(remote, f"Merge {fetched.remote}/{branch} into {branch}")
+            action = "conflicts" if merged.state == "conflicts" else "merged"
+            return PullResult(fetched.remote, branch, action, local, history.head(), theirs,
+                              fetched, merge=merged.to_dict())  # fmt: skip
         gained = gitsync.count_between(history, local, remote)
 
         def move() -> None:
