@@ -192,6 +192,8 @@ class Branches:
                 history.set_current(name)
                 self._sync()
                 return SwitchResult(name, previous, True, here, None)
+            if name == previous and target is not None:
+                return SwitchResult(name, previous, False, target, None)  # already there
             if target is None:
                 known = ", ".join(sorted(history.branches())) or "none"
                 raise ReferenceNotFoundError(

@@ -10,6 +10,7 @@ import blake3
 
 from ..atomic import atomic_write
 from ..errors import (
+    InvalidNameError,
     MergeInProgressError,
     MlversionError,
     ReferenceNotFoundError,
@@ -102,7 +103,10 @@ class Merger:
 
     def _theirs(self, branch: str) -> str:
         history = self._parts.history
-        head = history.branch_head(branch) if "~" not in branch else None
+        try:
+            head = history.branch_head(branch)
+        except InvalidNameError:  # BRANCH~N, an id: any snapshot reference may be merged
+            head = None
         if head is not None:
             return head
         try:
