@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import blake3
@@ -45,7 +45,6 @@ class MergeResult:
     snapshot: str | None = None
     files: tuple[FileOutcome, ...] = ()
     safety_snapshot: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def conflicts(self) -> list[dict[str, Any]]:
