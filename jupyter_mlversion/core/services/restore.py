@@ -240,14 +240,16 @@ class Restorer:
     ) -> RestoreResult:
         """Restore the files cell ``cell_id`` read to the versions it read at snapshot ``to``."""
         sha = self._reader.resolve(to)
-        target_seq = self._seq(sha)
+        # The snapshots ``to`` descends from, on whichever branch: a run recorded on another
+        # line of work after them is not what the cell read at ``to``.
+        ancestry = set(self._parts.history.reachable([sha]))
         history = self.cell_inputs(cell_id, notebook=notebook)
         if not history:
             raise NothingToRestoreError(
                 f"no snapshot records cell '{cell_id}'; run the cell, then snapshot, "
                 "so its inputs are known"
             )
-        chosen = next((g for g in history if self._seq(g["snapshot"]) <= target_seq), None)
+        chosen = next((g for g in history if g["snapshot"] in ancestry), None)
         if chosen is None:
             raise NothingToRestoreError(
                 f"cell '{cell_id}' had not run by snapshot {sha[:10]}; "
@@ -411,10 +413,6 @@ class Restorer:
         message = f"Automatic snapshot before restoring {label}: keeps {', '.join(unsaved[:3])}"
         result = self._safety_snapshot(unsaved, message + more)
         return result.snapshot.id if result.snapshot else None
-
-    def _seq(self, sha: str) -> int:
-        row = self._parts.index.snapshot(sha)
-        return row.seq if row is not None else -1
 
     def _entry_for(self, path: str, oid: str) -> FileEntry | None:
         for version in self._reader.versions(path):
