@@ -30,7 +30,11 @@ class ProjectHandler(MlversionHandler):
                 "tags": repo.tags(),
             }
 
-        self.finish(await self.run(work))
+        answer = await self.run(work)
+        if self.state.changes is not None:
+            # Open editors follow restores of this project from now on, whoever makes them.
+            self.state.changes.watch(self.state.root / answer["root"])
+        self.finish(answer)
 
 
 class StatusHandler(MlversionHandler):
