@@ -63,7 +63,7 @@ class ChangeWatcher:
             self._cursors[rel] = max((r["seq"] for r in records), default=0)
             self._save()
         if self._timer is None and self._interval > 0:
-            self._timer = PeriodicCallback(self.poll, self._interval * 1000)
+            self._timer = PeriodicCallback(self._tick, self._interval * 1000)
             self._timer.start()
 
     def poll(self) -> int:
@@ -81,6 +81,9 @@ class ChangeWatcher:
             self._watched[rel] = key
             emitted += self._emit_new(rel, path)
         return emitted
+
+    def _tick(self) -> None:
+        self.poll()
 
     def stop(self) -> None:
         if self._timer is not None:
