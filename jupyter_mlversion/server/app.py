@@ -20,11 +20,12 @@ def setup_extension(server_app: Any) -> ExtensionState:
     web_app = server_app.web_app
     config = MlversionServer(parent=server_app)
     api_url = url_path_join(web_app.settings["base_url"], "mlversion", "api")
+    root = Path(server_app.root_dir).expanduser().resolve()
     state = ExtensionState(
         config=config,
-        root=Path(server_app.root_dir).expanduser().resolve(),
+        root=root,
         api_url=api_url,
-        jobs=JobManager(max_workers=config.max_workers, keep=config.job_history),
+        jobs=JobManager(max_workers=config.max_workers, keep=config.job_history, root=root),
         reads=ThreadPoolExecutor(
             max_workers=config.read_workers, thread_name_prefix="mlversion-read"
         ),
