@@ -40,7 +40,6 @@ class ProjectHandler(MlversionHandler):
             self.state.changes.watch(self.state.root / answer["root"])
         self.finish(answer)
 
-
     @web.authenticated
     @authorized
     async def post(self) -> None:
