@@ -142,7 +142,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     showProgress(model);
 
     followNotebook(tracker, model);
-    followRestores(app, model);
+    followRestores(app, model, tracker);
     addCommands(app, { model, sidebar, tracker, palette });
   }
 };

@@ -1,8 +1,9 @@
 /**
  * The notification that follows long work (snapshot, restore, check out).
  *
- * It appears only when the work outlasts SHOW_AFTER_MS: a toast shown and dismissed within a
- * few milliseconds could stay on screen, spinning, after its job had finished. When the work
+ * It appears only when the work outlasts SHOW_AFTER_MS: a toast updated or dismissed right
+ * after it was shown (before JupyterLab drew it) stayed on screen, spinning, after its job had
+ * finished; most work ends well within a second and shows no toast at all. When the work
  * ends, the toast turns into a closing "done" (or "failed") one instead of vanishing.
  */
 import { Notification } from '@jupyterlab/apputils';
@@ -10,7 +11,7 @@ import { Notification } from '@jupyterlab/apputils';
 import type { VersionsModel } from './model';
 
 /** How long work runs before its progress is shown. */
-export const SHOW_AFTER_MS = 400;
+export const SHOW_AFTER_MS = 1000;
 
 /** What the toast shows: a pure function, so the words are tested without a browser. */
 export function progressMessage(title: string, text: string): string {

@@ -5,6 +5,7 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { DocumentWidget } from '@jupyterlab/docregistry';
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { Contents } from '@jupyterlab/services';
 
 import { API } from './api';
@@ -19,6 +20,45 @@ import {
 import { finishJob } from './jobs';
 import type { VersionsModel } from './model';
 
+/**
+ * What each open notebook's cells held when last loaded or saved. A notebook is "modified" for
+ * the follower only when its cells differ from that: JupyterLab also marks a notebook dirty
+ * when its kernel fills in metadata, which are no edits of the user's.
+ */
+const baselines = new WeakMap<object, string>();
+
+function cellsKey(panel: NotebookPanel): string {
+  const cells = panel.content.model?.cells;
+  const parts: string[][] = [];
+  for (let i = 0; cells && i < cells.length; i++) {
+    const cell = cells.get(i);
+    parts.push([cell.type, cell.sharedModel.getSource()]);
+  }
+  return JSON.stringify(parts);
+}
+
+/** Keep the baseline of every notebook the tracker opens. */
+function trackBaselines(tracker: INotebookTracker): void {
+  const watch = (panel: NotebookPanel): void => {
+    const context = panel.context;
+    const mark = (): void => void baselines.set(context, cellsKey(panel));
+    void context.ready.then(mark);
+    context.fileChanged.connect(mark);
+    context.saveState.connect((_, state) => state === 'completed' && mark());
+  };
+  tracker.forEach(watch);
+  tracker.widgetAdded.connect((_, panel) => watch(panel));
+}
+
+/** Whether a document holds edits of the user's that are not on disk. */
+function edited(widget: DocumentWidget): boolean {
+  const baseline = baselines.get(widget.context);
+  if (baseline !== undefined && 'content' in widget && widget.context.model.dirty) {
+    return cellsKey(widget as unknown as NotebookPanel) !== baseline;
+  }
+  return widget.context.model.dirty;
+}
+
 /** The open documents of the main area, one per file (several views share one context). */
 function openDocuments(app: JupyterFrontEnd): IOpenDocument[] {
   const seen = new Map<string, IOpenDocument>();
@@ -29,7 +69,7 @@ function openDocuments(app: JupyterFrontEnd): IOpenDocument[] {
     const context = widget.context;
     seen.set(context.path, {
       path: context.path,
-      dirty: context.model.dirty,
+      dirty: edited(widget),
       reload: () => context.revert(),
       keep: async () => {
         const notebook = context.contentsModel?.type === 'notebook';
@@ -73,7 +113,12 @@ async function snapshotKept(path: string, event: IFilesChanged): Promise<void> {
 }
 
 /** Follow every files-changed event for as long as the application runs. */
-export function followRestores(app: JupyterFrontEnd, model: VersionsModel): void {
+export function followRestores(
+  app: JupyterFrontEnd,
+  model: VersionsModel,
+  tracker: INotebookTracker
+): void {
+  trackBaselines(tracker);
   let queue: Promise<void> = Promise.resolve();
   app.serviceManager.events.stream.connect((_, emission) => {
     const event = filesChanged(emission);
