@@ -14,6 +14,7 @@ record lists at most :data:`MAX_PATHS` paths (``truncated`` says when there were
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from typing import Any
 from .atomic import atomic_write
 from .layout import CHANGES_FILE
 
-__all__ = ["CHANGES_FILE", "append_change", "last_seq", "read_records"]
+__all__ = ["CHANGES_FILE", "append_change", "last_seq", "note_change", "read_records"]
 MAX_BYTES = 64 << 10
 KEEP = 64
 MAX_PATHS = 200
@@ -95,3 +96,10 @@ def append_change(
         with open(path, "a", encoding="utf-8") as out:
             out.write(line)
     return record
+
+
+def note_change(meta: Path, source: str, written: Sequence[str], deleted: Sequence[str]) -> None:
+    """:func:`append_change` for the Restorer, after the files are written: a log that cannot
+    be written (full disk, read-only folder) only means editors miss this change."""
+    with contextlib.suppress(OSError):
+        append_change(meta, source, written, deleted)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -293,9 +292,7 @@ class Restorer:
         meter.close()
         self._parts.index.remember(written)
         deleted = [i.path for i in changed if i.action == "delete"]
-        # The files are restored; a failure here only means editors miss the change.
-        with contextlib.suppress(OSError):
-            changes.append_change(self._parts.meta, source, [w[0] for w in written], deleted)
+        changes.note_change(self._parts.meta, source, [w[0] for w in written], deleted)
 
     def _keep_unsaved(self, changed: list[RestoreItem], label: str) -> str | None:
         """Snapshot the current files a restore would overwrite if no snapshot holds them."""
