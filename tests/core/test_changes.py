@@ -50,3 +50,20 @@ def test_the_log_stays_bounded_and_seq_keeps_growing(tmp_path: Path) -> None:
     (meta / CHANGES_FILE).unlink()
     again = changes.append_change(meta, "f" * 40, ["x"], [])
     assert again is not None and again["seq"] > seqs[-1]
+
+
+def test_a_branch_switch_is_recorded_like_a_restore(tmp_path: Path) -> None:
+    repo = Repository.init(tmp_path)
+    (tmp_path / "a.txt").write_text("main")
+    repo.snapshot(["a.txt"], message="on main")
+    repo.create_branch("exp")
+    repo.switch("exp")
+    (tmp_path / "a.txt").write_text("exp")
+    repo.snapshot(message="on exp")
+    log = tmp_path / META_DIR / CHANGES_FILE
+    before = changes.read_records(log)
+    repo.switch("main")
+    after = changes.read_records(log)
+    assert len(after) == len(before) + 1
+    assert after[-1]["written"] == ["a.txt"]
+    assert (tmp_path / "a.txt").read_text() == "main"
