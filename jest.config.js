@@ -6,8 +6,14 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }]
   },
-  // The built labextension repeats package.json's name; ui-tests is Playwright's.
-  modulePathIgnorePatterns: ['<rootDir>/jupyter_mlversion/', '<rootDir>/ui-tests/'],
+  // The built labextension repeats package.json's name; ui-tests is Playwright's; a virtualenv
+  // in the checkout (.venv/) holds other packages' JavaScript, never ours to test.
+  modulePathIgnorePatterns: [
+    '<rootDir>/jupyter_mlversion/',
+    '<rootDir>/ui-tests/',
+    '<rootDir>/.venv/'
+  ],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.venv/'],
   moduleNameMapper: {
     // Styles and icons' CSS are irrelevant to logic tests.
     '\\.(css|svg)$': '<rootDir>/src/__tests__/empty.js'

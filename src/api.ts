@@ -61,7 +61,10 @@ export async function requestAPI<T>(endpoint = '', init: RequestInit = {}): Prom
     }
   }
   if (!response.ok) {
-    throw new ServerConnection.ResponseError(response, errorMessage(response, data));
+    const error = new ServerConnection.ResponseError(response, errorMessage(response, data));
+    // The engine's error name (e.g. NotAProjectError) lets the panel react to the kind.
+    const name = (data as { error?: unknown } | null)?.error;
+    throw Object.assign(error, { errorName: typeof name === 'string' ? name : '' });
   }
   return data as T;
 }
@@ -107,6 +110,10 @@ const INLINE_WAIT = 0.5;
 export namespace API {
   export const project = (path: string): Promise<IProject> =>
     requestAPI(`project${query({ path })}`);
+
+  /** Start versioning `folder` (relative to the server root): the project it creates. */
+  export const createProject = (folder: string): Promise<IProject> =>
+    requestAPI(`project${query({ path: folder })}`, { method: 'POST' });
 
   export const status = (path: string): Promise<IStatus> => requestAPI(`status${query({ path })}`);
 
@@ -154,6 +161,13 @@ export namespace API {
     requestAPI(
       `restore/paths${query({ path, wait: INLINE_WAIT })}`,
       json('POST', { paths, to, dry_run: dryRun })
+    );
+
+  /** Make the working tree match snapshot `to` (a checkout), or preview that. */
+  export const restoreSnapshot = (path: string, to: string, dryRun: boolean): Promise<IJob> =>
+    requestAPI(
+      `restore/snapshot${query({ path, wait: INLINE_WAIT })}`,
+      json('POST', { to, dry_run: dryRun })
     );
 
   export const tags = (path: string): Promise<{ tags: { [name: string]: string } }> =>

@@ -70,6 +70,16 @@ export class HistoryList {
     return this._rows.findIndex(s => s !== undefined && s.id === id);
   }
 
+  /** Forget every row without fetching (the notebook has no project any more). */
+  clear(): void {
+    this._generation++;
+    this._rows = [];
+    this._pending.clear();
+    this._total = 0;
+    this._ready = false;
+    this._changed.emit();
+  }
+
   /** Fetch the first page (again), forgetting everything loaded. */
   async reset(): Promise<void> {
     this._generation++;

@@ -9,6 +9,8 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { addCommands } from './commands';
 import { VersionsModel } from './model';
+import { showProgress } from './progressnote';
+import { followRestores } from './restorefollow';
 import { attachKernel } from './savehandshake';
 import { VersionsSidebar } from './sidebar';
 import { PLUGIN_ID } from './tokens';
@@ -137,24 +139,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     model.failed.connect((_, message) => {
       Notification.error(message, { autoClose: 8000 });
     });
-    let progressId = '';
-    model.progress.connect((_, progress) => {
-      if (progress === null) {
-        if (progressId) {
-          Notification.dismiss(progressId);
-        }
-        progressId = '';
-      } else if (progressId) {
-        const message = `${progress.title}: ${progress.text || 'working…'}`;
-        Notification.update({ id: progressId, message, type: 'in-progress' });
-      } else {
-        progressId = Notification.emit(`${progress.title}: working…`, 'in-progress', {
-          autoClose: false
-        });
-      }
-    });
+    showProgress(model);
 
     followNotebook(tracker, model);
+    followRestores(app, model, tracker);
     addCommands(app, { model, sidebar, tracker, palette });
   }
 };

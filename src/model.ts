@@ -152,8 +152,7 @@ export class VersionsModel {
   /** Fetch project, status and the history's first page again. */
   async refresh(): Promise<void> {
     if (this._notebook === null) {
-      this._project = null;
-      this._status = null;
+      this._noProject(null);
       this._problem = 'Open a notebook to see its versions.';
       this._changed.emit('project');
       return;
@@ -161,11 +160,9 @@ export class VersionsModel {
     try {
       this._project = await this.api.project(this._notebook);
       this._problem = null;
+      this._startFolder = null;
     } catch (error) {
-      this._project = null;
-      this._status = null;
-      this._problem = errorText(error);
-      this._changed.emit('project');
+      this._noProject(error);
       return;
     }
     this._changed.emit('project');
@@ -175,6 +172,77 @@ export class VersionsModel {
       this.refreshNames(),
       this._reloadCell()
     ]);
+  }
+
+  /**
+   * The folder to offer for "Start versioning this folder" (the notebook's, relative to the
+   * server root; '' for the root), or null when the notebook has a project or none is open.
+   */
+  get startFolder(): string | null {
+    return this._startFolder;
+  }
+
+  /** Create a project in `folder` (relative to the server root), then follow it. */
+  async startProject(folder: string): Promise<IProject> {
+    const project = await this._guard(this.api.createProject(folder.trim() || '.'));
+    await this.refresh();
+    return project;
+  }
+
+  /** What restoring project files `paths` to snapshot `to` would change (nothing is written). */
+  previewRestore(paths: string[], to: string): Promise<IRestoreResult> {
+    return this._work('Preview', this.api.restorePaths(this._path(), paths, to, true));
+  }
+
+  /** Restore project files `paths` to their state at snapshot `to`. */
+  async restoreFiles(paths: string[], to: string): Promise<IRestoreResult> {
+    const result = await this._work<IRestoreResult>(
+      'Restore',
+      this.api.restorePaths(this._path(), paths, to, false)
+    );
+    await this.refresh();
+    return result;
+  }
+
+  /** What checking out snapshot `to` would change (nothing is written). */
+  previewCheckout(to: string): Promise<IRestoreResult> {
+    return this._work('Preview', this.api.restoreSnapshot(this._path(), to, true));
+  }
+
+  /** Make the working tree match snapshot `to`. */
+  async checkout(to: string): Promise<IRestoreResult> {
+    const result = await this._work<IRestoreResult>(
+      'Check out',
+      this.api.restoreSnapshot(this._path(), to, false)
+    );
+    await this.refresh();
+    return result;
+  }
+
+  /** The notebook has no project (or none is open): forget every trace of the previous one. */
+  private _noProject(error: unknown): void {
+    const notebook = this._notebook;
+    this._project = null;
+    this._status = null;
+    this._selection = [];
+    this._tags = {};
+    this._aliases = {};
+    this._models = [];
+    this._lineage = null;
+    this._file = '';
+    this.history.clear();
+    const kind = (error as { errorName?: string } | null)?.errorName;
+    if (notebook !== null && kind === 'NotAProjectError') {
+      const slash = notebook.lastIndexOf('/');
+      this._startFolder = slash < 0 ? '' : notebook.slice(0, slash);
+      this._problem = 'This folder is not versioned yet.';
+    } else {
+      this._startFolder = null;
+      this._problem = error === null ? null : errorText(error);
+    }
+    for (const part of ['status', 'selection', 'names', 'cell', 'project'] as const) {
+      this._changed.emit(part);
+    }
   }
 
   /** Fetch the selected cell's lineage again (a snapshot or rollback may have changed it). */
@@ -374,6 +442,7 @@ export class VersionsModel {
   private _cell: ICellRef | null = null;
   private _lineage: ILineage | null = null;
   private _busy = '';
+  private _startFolder: string | null = null;
   private _changed = new Signal<this, ModelPart>(this);
   private _failed = new Signal<this, string>(this);
   private _progress = new Signal<this, { title: string; text: string } | null>(this);

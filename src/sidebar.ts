@@ -13,6 +13,7 @@ import { h } from './widgets/dom';
 import { HistoryPanel } from './widgets/historypanel';
 import { NamesPanel } from './widgets/namespanel';
 import { OpenDetails, SelectionPanel } from './widgets/selectionpanel';
+import { StartPanel } from './widgets/start';
 import { SaveFirst, StatusPanel } from './widgets/statuspanel';
 
 /** What the sidebar asks of the application. */
@@ -52,6 +53,9 @@ export class VersionsSidebar extends SidePanel {
     this.cell = new CellPanel(model, options.rerun);
     // Status and the snapshot form stay in view above the sections.
     this.header.addWidget(this.status);
+    // A folder without a project: start one here, then the form above takes the first snapshot.
+    this.start = new StartPanel(model, () => this.status.focusMessage());
+    this.header.addWidget(this.start);
     const sections: [Widget, string][] = [
       [this.history, 'History'],
       [this.selected, 'Selected'],
@@ -75,6 +79,7 @@ export class VersionsSidebar extends SidePanel {
   }
 
   readonly status: StatusPanel;
+  readonly start: StartPanel;
   readonly history: HistoryPanel;
   readonly selected: SelectionPanel;
   readonly names: NamesPanel;

@@ -317,7 +317,14 @@ def _fail(exc: BaseException, as_json: bool) -> int:
         code = 1
         line = f"mlversion: error: a name or file is not valid UTF-8 ({exc}); rename it and retry"
     else:
-        raise exc
+        # A bug of ours: still one line (JSON with --json); MLVERSION_DEBUG=1 shows the traceback.
+        if os.environ.get("MLVERSION_DEBUG"):
+            raise exc
+        code = 1
+        line = (
+            f"mlversion: error: internal error ({type(exc).__name__}: {exc}); "
+            "run again with MLVERSION_DEBUG=1 for the traceback and report it"
+        )
     message = line.removeprefix("mlversion: ").removeprefix("error: ")
     with contextlib.suppress(BrokenPipeError):
         if as_json:

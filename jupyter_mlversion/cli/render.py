@@ -296,11 +296,31 @@ def _registry(data: dict[str, Any], _: argparse.Namespace) -> None:
         _table("registered models", ["model", "version", "artifact", "stage"], rows)
     elif "events" in data:
         for e in data["events"]:
-            print(f"{e['time']} {e['author']}: {e['kind']} {e['message']}")
+            print(f"{e['time']} {e['author']}: {registry_line(e)}")
     else:
         mv = data.get("registered") or data.get("promoted") or {}
         print(f"{mv['model']} version {mv['number']} ({mv['path']}@v{mv['artifact_version']}): "
               f"stage {mv['stage']}")  # fmt: skip
+
+
+def registry_line(event: dict[str, Any]) -> str:
+    """One registry event as one line: what happened, then its reason on the same line."""
+    detail = event.get("detail") or {}
+    message = str(event.get("message") or "")
+    head, _, rest = message.partition("\n\n")
+    reason = str(detail.get("reason") or "") or " ".join(rest.split())
+    kind = event.get("kind")
+    if kind == "register" and "model" in detail:
+        what = f"{detail['model']} version {detail['number']}"
+        if not head.startswith("register "):  # the message is the user's own words
+            reason = reason or " ".join(message.split())
+        head = f"registered {what} ({detail['path']}@v{detail['artifact_version']})"
+    elif kind == "transition" and "model" in detail:
+        head = (
+            f"moved {detail['model']} version {detail['number']} from {detail['old_stage']} "
+            f"to {detail['new_stage']}" + (" (automatically)" if detail.get("automatic") else "")
+        )
+    return f"{head}: {reason}" if reason else head
 
 
 def _verify(data: dict[str, Any], _: argparse.Namespace) -> None:

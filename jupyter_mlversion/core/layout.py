@@ -14,6 +14,8 @@ CONFIG_FILE = "config.toml"
 INDEX_FILE = "index.sqlite"
 OBJECTS_DIR = "objects"
 JOURNAL_DIR = "journal"
+#: Inside :data:`META_DIR`: one JSON line per batch of files a restore wrote (see core/changes.py).
+CHANGES_FILE = "changes.jsonl"
 LOCK_FILE = "lock"
 #: In the project root: gitignore-style patterns of files never tracked.
 IGNORE_FILE = ".mlversionignore"

@@ -66,4 +66,13 @@ class MlversionServer(Configurable):
         ),
     ).tag(config=True)
 
+    change_poll_seconds = Float(
+        1.0,
+        help=(
+            "How often the change log of each project opened in the panel is checked (one "
+            "stat per project), so open editors follow restores made from any surface; "
+            "0 turns the files-changed events off."
+        ),
+    ).tag(config=True)
+
     job_history = Int(200, help="Finished jobs kept in memory for GET jobs/{id}.").tag(config=True)

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from ..core.progress import unit_of
@@ -78,7 +79,8 @@ class Job:
 class JobManager:
     """Start jobs on a bounded thread pool and keep the most recent ones for polling."""
 
-    def __init__(self, max_workers: int, keep: int) -> None:
+    def __init__(self, max_workers: int, keep: int, root: Path | None = None) -> None:
+        self._root = root  # error messages name paths relative to it
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="mlversion-job")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._keep = keep
@@ -97,7 +99,7 @@ class JobManager:
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
-        future = loop.run_in_executor(self._pool, self._run, job, work)
+        future = loop.run_in_executor(self._pool, self._run, job, work, self._root)
         future.add_done_callback(lambda _: job.event.set())
         return job
 
@@ -120,13 +122,13 @@ class JobManager:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     @staticmethod
-    def _run(job: Job, work: JobWork) -> None:
+    def _run(job: Job, work: JobWork, root: Path | None = None) -> None:
         job.status = "running"
         try:
             job.result = work(job.progress)
             job.status = "done"
         except Exception as exc:
-            status, body = error_body(exc)
+            status, body = error_body(exc, root)
             if status >= 500:
                 log.exception("mlversion job %s (%s) failed", job.id, job.kind)
             job.error = body

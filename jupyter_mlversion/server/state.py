@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .changes import ChangeWatcher
 from .config import MlversionServer
 from .jobs import JobManager
 
@@ -21,7 +22,10 @@ class ExtensionState:
     api_url: str  # {base_url}mlversion/api
     jobs: JobManager
     reads: ThreadPoolExecutor  # quick reads run here so the event loop never blocks on disk
+    changes: ChangeWatcher | None = None  # emits an event when a restore changed files
 
     def shutdown(self) -> None:
+        if self.changes is not None:
+            self.changes.stop()
         self.jobs.shutdown()
         self.reads.shutdown(wait=False, cancel_futures=True)

@@ -9,6 +9,7 @@ import type { IChange, IDiff, IFileDiff, ISnapshotDetail, IValueDelta } from '..
 import { bytes, h, replaceChildren, show, table, when } from './dom';
 import { modelDiff, plainDiff, tableDiff } from './filediff';
 import { INotebookDiffContext, notebookDiff } from './notebookdiff';
+import { restoreActions, restoreFileButton } from './restorePanel';
 
 /** A metric or parameter delta as a table row. */
 export function deltaRow(delta: IValueDelta): string[] {
@@ -71,9 +72,16 @@ export class DetailsWidget extends Panel {
       this._values('Parameters', s.params),
       h('h3', {}, 'Files'),
       table(
-        ['File', 'Kind', 'Size', 'Id'],
-        detail.files.map(f => [f.path, f.kind, bytes(f.size), h('code', {}, f.id.slice(0, 12))])
+        ['File', 'Kind', 'Size', 'Id', ''],
+        detail.files.map(f => [
+          f.path,
+          f.kind,
+          bytes(f.size),
+          h('code', {}, f.id.slice(0, 12)),
+          restoreFileButton(this._model, s.id, f.path)
+        ])
       ),
+      restoreActions(this._model, s.id),
       parent
         ? h(
             'button',

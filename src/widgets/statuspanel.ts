@@ -136,6 +136,13 @@ export class StatusPanel extends Widget {
     const model = this._model;
     const status = model.status;
     this._button.disabled = !model.project || model.busy !== '';
+    if (!model.project) {
+      // Nothing of the previous project's draft may linger for a notebook without one.
+      this._message.value = this._prefilled = this._draft = '';
+      this._edited = false;
+      this._note.textContent = '';
+    }
+    this.node.classList.toggle('jp-mod-noproject', model.startFolder !== null);
     if (!model.project || !status) {
       this._summary.textContent = model.problem ?? 'Loading…';
       replaceChildren(this._changes);

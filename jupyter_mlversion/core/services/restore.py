@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .. import pointer
+from .. import changes, pointer
 from ..atomic import atomic_write
 from ..errors import (
     CorruptObjectError,
@@ -397,6 +397,8 @@ class Restorer:
             written.append((item.path, stat_key(dest.stat()), entry.id))
         meter.close()
         self._parts.index.remember(written)
+        deleted = [i.path for i in changed if i.action == "delete"]
+        changes.note_change(self._parts.meta, source, [w[0] for w in written], deleted)
 
     def _keep_unsaved(
         self, changed: list[RestoreItem], label: str, expected: Collection[str] = ()

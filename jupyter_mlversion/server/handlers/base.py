@@ -93,7 +93,7 @@ class MlversionHandler(APIHandler):
         """Answer every error with ``{"status", "error", "message"}`` and the mapped status."""
         exc_info = kwargs.get("exc_info")
         if exc_info and exc_info[1] is not None:
-            status, body = error_body(exc_info[1])
+            status, body = error_body(exc_info[1], self.state.root)
         else:
             status = status_code
             body = {"status": status, "error": "HTTPError", "message": self._reason}

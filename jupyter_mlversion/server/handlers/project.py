@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from jupyter_mlversion.core.diffs import diff_notebook_sources
+from jupyter_mlversion.core.errors import ProjectExistsError, ReferenceNotFoundError
 from jupyter_mlversion.core.model import FileEntry
+from jupyter_mlversion.core.repository import Repository
 
+from ..paths import resolve_inside
 from .base import MlversionHandler, Project
 
 
@@ -30,7 +34,41 @@ class ProjectHandler(MlversionHandler):
                 "tags": repo.tags(),
             }
 
-        self.finish(await self.run(work))
+        answer = await self.run(work)
+        if self.state.changes is not None:
+            # Open editors follow restores of this project from now on, whoever makes them.
+            self.state.changes.watch(self.state.root / answer["root"])
+        self.finish(answer)
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        """Start versioning the folder ``?path=`` (the panel's "Start versioning this folder")."""
+        root = self.state.root
+        folder = resolve_inside(root, self.required("path"), "path")
+        shown = folder.relative_to(root).as_posix() or "."
+
+        def work() -> dict[str, Any]:
+            if not folder.is_dir():
+                raise ReferenceNotFoundError(
+                    f"no folder {shown!r} under the server's root folder; create it first"
+                )
+            holder = Repository.find_root(folder)
+            if holder is not None and holder.resolve().is_relative_to(root):
+                where = holder.resolve().relative_to(root).as_posix() or "."
+                raise ProjectExistsError(
+                    f"{shown} is already versioned by the project in {where}; "
+                    "open a notebook there to see its versions"
+                )
+            Repository.init(folder).close()
+            return {"root": shown, "notebook": None, "head": None, "snapshots": 0, "tags": {}}
+
+        loop = asyncio.get_running_loop()
+        answer = await loop.run_in_executor(self.state.reads, work)
+        if self.state.changes is not None:
+            self.state.changes.watch(folder)
+        self.set_status(201)
+        self.finish(answer)
 
 
 class StatusHandler(MlversionHandler):
