@@ -111,3 +111,9 @@ class HistoryError(MlversionError):
     """git could not read or write the history repository."""
 
     http_status = 500
+
+
+class ReadOnlyProjectError(MlversionError):
+    """The project's ``.mlversion/`` is not writable by this user (a shared volume, read-only)."""
+
+    http_status = 403

@@ -17,6 +17,7 @@ from typing import Any
 
 from .atomic import full_error
 from .errors import IndexDamagedError, MlversionError
+from .shared import share_file
 
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _MAYBE_FULL = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
@@ -88,6 +89,7 @@ class Connection:
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
+        share_file(Path(self.path))  # SQLite makes it 0644; a shared project needs g+w
         self._setup()
 
     def _guard(self, call: Callable[..., Any], *args: Any) -> Any:

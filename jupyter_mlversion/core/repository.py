@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import shared
 from .atomic import atomic_write
 from .config import DEFAULT_CONFIG, Config
 from .errors import (
@@ -196,6 +197,10 @@ class Repository:
 
     def lock(self, what: str = "a snapshot") -> Any:
         return self.parts.lock(what)
+
+    def writable(self) -> bool:
+        """Whether this user may change the project (a shared volume may be read-only)."""
+        return shared.writable(self.meta)
 
     # -- services, created on first use -----------------------------------
     @cached_property
