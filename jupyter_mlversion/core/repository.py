@@ -98,9 +98,9 @@ class Repository:
         if (meta / HISTORY_DIR).exists():
             raise ProjectExistsError(f"{root} already holds a project ({META_DIR}/ exists)")
         try:
-            meta.mkdir(parents=True, exist_ok=True)
-            (meta / OBJECTS_DIR).mkdir(exist_ok=True)
-            (meta / JOURNAL_DIR).mkdir(exist_ok=True)
+            shared.make_dir(meta, parents=True)
+            shared.make_dir(meta / OBJECTS_DIR)
+            shared.make_dir(meta / JOURNAL_DIR)
             atomic_write(meta / CONFIG_FILE, DEFAULT_CONFIG.encode("utf-8"))
             # Keep the user's own git (if any) away from our folder.
             atomic_write(meta / ".gitignore", b"*\n")

@@ -3,8 +3,9 @@
 A project is *shared* when its folder is group-writable: then git keeps ``history.git``
 group-writable (``core.sharedRepository=group``), the files SQLite and the lock create are
 given group write, and git trusts ``history.git`` when another member of its group owns it.
-Everything else the engine writes follows the umask (``002`` for a team) and the folders'
-setgid bit, which new folders inherit.
+folders the engine creates in it are made group-writable and setgid whatever the umask. Files
+it writes are immutable (objects, packs) or replaced by rename (``tracked.json``), so group
+write on their folders is what another member needs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,23 @@ def group_writable(folder: Path) -> bool:
         return bool(folder.stat().st_mode & stat.S_IWGRP)
     except OSError:
         return False
+
+
+def make_dir(path: Path, *, parents: bool = False) -> None:
+    """``mkdir`` (existing is fine); inside a group-writable folder the new folder is made
+    group-writable and setgid too, whatever the umask, so every member can add to it."""
+    if path.is_dir():
+        return
+    if parents and not path.parent.is_dir():
+        make_dir(path.parent, parents=True)
+    try:
+        path.mkdir()
+    except FileExistsError:
+        return
+    if group_writable(path.parent):
+        with contextlib.suppress(OSError):
+            mode = stat.S_IMODE(path.stat().st_mode)
+            os.chmod(path, mode | stat.S_IRWXG | stat.S_ISGID)  # noqa: S103  (the team's)
 
 
 def share_file(path: Path) -> None:
