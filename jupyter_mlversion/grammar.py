@@ -211,6 +211,38 @@ def _gc(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
     p.add_argument("--prune", action="store_true", help="really delete them")
 
 
+def _remote(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+    actions.default = "list"
+    add = actions.add_parser("add", help="add a remote: a bucket URL or a shared folder")
+    add.add_argument("name", help="e.g. origin")
+    add.add_argument("url", help="s3://BUCKET/PREFIX, gs://..., az://..., file:///PATH or a path")
+    remove = actions.add_parser("remove", help="forget a remote (nothing on it is deleted)")
+    remove.add_argument("name")
+    listed = actions.add_parser("list", help="remotes with ahead/behind counts (default)")
+    for each in (add, remove, listed):
+        if leaf is not None:
+            leaf(each)
+
+
+def _clone(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("url", help="s3://BUCKET/PREFIX, gs://..., az://..., or a folder")
+    p.add_argument("dir", nargs="?", help="new folder (default: the URL's last part)")
+    p.add_argument("--no-data", dest="data", action="store_false",
+                   help="history, names and notebooks only: data comes when restored")  # fmt: skip
+
+
+def _push_pull(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("remote", nargs="?", help="default: origin, or the only remote")
+    p.add_argument("branch", nargs="?", help="default: the current branch")
+
+
+def _fetch(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("remote", nargs="?", help="default: origin, or the only remote")
+    p.add_argument("--data", nargs="*", metavar="PATH", default=None,
+                   help="also download the newest snapshot's data (or PATHS of it)")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Verb:
     """One command: its name, synonyms, help and the options it takes."""
@@ -242,6 +274,11 @@ VERBS: tuple[Verb, ...] = (
     Verb("versions", "v0..vN of a path", _versions),
     Verb("alias", "list, move or delete aliases of a path's versions", _alias),
     Verb("registry", "the model registry", _registry),
+    Verb("remote", "add, list or remove remotes (buckets or shared folders)", _remote),
+    Verb("clone", "a new project from a remote: history, names, notebooks", _clone),
+    Verb("push", "upload the snapshots, tags and registry a remote lacks", _push_pull),
+    Verb("fetch", "download a remote's history and names (--data: its data too)", _fetch),
+    Verb("pull", "fetch, then bring the current branch up to the remote's", _push_pull),
     Verb("verify", "rehash every object; report corrupt or missing ones", _nothing),
     Verb("gc", "remove objects no snapshot needs (a dry run unless --prune)", _gc),
     Verb("widget", "open the history browser (in a notebook only)", _nothing, notebook_only=True),

@@ -85,11 +85,14 @@ def cmd_untrack(args: argparse.Namespace) -> Any:
 def cmd_status(args: argparse.Namespace) -> Any:
     repo = _repo(args)
     with render.progress(enabled=not args.json) as bar:
-        return repo.status(
+        status = repo.status(
             _abs(args.paths),
             notebook=Path.cwd() / args.notebook if args.notebook else None,
             progress=bar,
-        )
+        ).to_dict()
+    if repo.remotes():  # ahead/behind of the current branch, as of the last fetch
+        status["remotes"] = [r.to_dict() for r in repo.remote_status()]
+    return status
 
 
 def cmd_log(args: argparse.Namespace) -> Any:
@@ -200,6 +203,41 @@ def cmd_registry(args: argparse.Namespace) -> Any:
     if args.action == "history":
         return {"events": [e.to_dict() for e in repo.registry_history(args.name)]}
     return {"models": [m.to_dict() for m in repo.registered_models()]}
+
+
+def cmd_remote(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    if args.action == "add":
+        return {"added": repo.remote_add(args.name, args.url)}
+    if args.action == "remove":
+        return {"removed": repo.remote_remove(args.name)}
+    return {"remotes": [r.to_dict() for r in repo.remote_status()]}
+
+
+def cmd_clone(args: argparse.Namespace) -> Any:
+    folder = args.dir or args.url.rstrip("/").rsplit("/", 1)[-1] or "clone"
+    with render.progress(enabled=not args.json) as bar:
+        repo, info = Repository.clone(args.url, Path.cwd() / folder, data=args.data, progress=bar)
+    return {"root": str(repo.root), **info}
+
+
+def cmd_push(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        return repo.push(args.remote, args.branch, progress=bar)
+
+
+def cmd_fetch(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    paths = _abs(args.data) if args.data else []
+    with render.progress(enabled=not args.json) as bar:
+        return repo.fetch(args.remote, data=args.data is not None, paths=paths, progress=bar)
+
+
+def cmd_pull(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        return repo.pull(args.remote, args.branch, progress=bar)
 
 
 def cmd_verify(args: argparse.Namespace) -> Any:

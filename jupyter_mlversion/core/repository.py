@@ -43,6 +43,7 @@ from .layout import (
 )
 from .model import ArtifactVersion, Change, FileEntry, Snapshot, Stage
 from .parts import Parts
+from .remote.facade import RemoteMethods
 from .results import (
     AliasEvent,
     Diff,
@@ -79,8 +80,8 @@ def _check_names(rels: Iterable[str]) -> None:
             validate_path(rel)
 
 
-class Repository:
-    """A project: a folder holding ``.mlversion/``."""
+class Repository(RemoteMethods):
+    """A project: a folder holding ``.mlversion/``; its remote methods: :mod:`.remote.facade`."""
 
     def __init__(self, root: Path, *, store_path: str | Path | None = None) -> None:
         self.parts = Parts(root, store_path=store_path)

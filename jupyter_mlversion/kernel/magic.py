@@ -13,7 +13,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 
 from ..core.errors import MlversionError
 from ..core.repository import Repository
-from . import views
+from . import remotes, views
 from .parser import HelpShown, parse
 from .render import Report
 from .session import KernelSession
@@ -49,6 +49,11 @@ class MlversionMagics(Magics):
             "track": self._track,
             "untrack": self._untrack,
             "widget": self._widget,
+            "remote": lambda a: remotes.remote(self._repo(), a),
+            "clone": remotes.clone,
+            "push": lambda a: remotes.push(self._repo(), a),
+            "fetch": lambda a: remotes.fetch(self._repo(), a),
+            "pull": lambda a: remotes.pull(self._repo(), a),
         }
 
     @line_magic

@@ -14,6 +14,7 @@ from ..errors import (
     MlversionError,
     NothingToRestoreError,
     ReferenceNotFoundError,
+    UnsavedWorkError,
 )
 from ..model import FileEntry, Snapshot
 from ..parts import Parts
@@ -109,6 +110,54 @@ class Restorer:
             recorded = self._record(sorted({*files, *head_files}), message, source)
             snap = recorded.snapshot
             return replace(result, recorded=snap.id if snap else None)
+
+    def fast_forward(
+        self,
+        old: str | None,
+        new: str,
+        move_ref: Callable[[], None],
+        *,
+        notebooks_only: bool = False,
+        progress: Progress | None = None,
+    ) -> RestoreResult:
+        """Bring the working tree from snapshot ``old`` to ``new`` once ``move_ref`` moved HEAD.
+
+        Only the files that differ between the two snapshots are written or deleted (with
+        ``notebooks_only``, only notebooks are written: data comes when a restore needs it).
+        A file among them whose content is in neither snapshot holds unsaved work: then
+        nothing moves and UnsavedWorkError names it.
+        """
+        before = self._reader.files_at(old) if old else {}
+        after = self._reader.files_at(new)
+        targets = {
+            p: e
+            for p, e in after.items()
+            if (p not in before or before[p].id != e.id)
+            and (not notebooks_only or e.kind == "notebook")
+        }
+        deletions = [p for p in before if p not in after]
+        with self._parts.lock("a pull"):
+            present = [p for p in deletions if (self._parts.root / p).exists()]
+            items = self._plan(targets, present)
+            unsaved = [
+                i.path
+                for i in items
+                if i.action != "unchanged"
+                and i.current_id is not None
+                and i.current_id != (before[i.path].id if i.path in before else None)
+            ]
+            if unsaved:
+                more = f" and {len(unsaved) - 3} more" if len(unsaved) > 3 else ""
+                raise UnsavedWorkError(
+                    f"pulling {new[:10]} would overwrite unsaved changes to "
+                    f"{', '.join(unsaved[:3])}{more}; nothing was changed: take a snapshot "
+                    "first (mlversion snapshot), then pull again"
+                )
+            move_ref()
+            self._sync()
+            source = self._reader.snapshot_model(new)
+            self._parts.write_specs({*self._parts.tracked_specs(), *source.tracked})
+            return self._apply_locked(targets, new, present, False, progress, f"pull {new[:10]}")
 
     def _tracked_now(self, specs: Sequence[str], head_files: Mapping[str, FileEntry]) -> set[str]:
         """Every file now under the tracked set, the current snapshot's files or the patterns."""
@@ -273,7 +322,26 @@ class Restorer:
         progress: Progress | None,
     ) -> None:
         """Write (atomically, verified) or delete each changed path; remember the new stats."""
-        meter = Meter(progress, sum(i.size for i in changed))
+        store = self._parts.store
+        remote = [
+            targets[i.path]
+            for i in changed
+            if i.action == "write"
+            and targets[i.path].kind != "notebook"
+            and not store.has(targets[i.path].id)
+        ]
+        fetch_total = sum(e.size for e in remote)
+        meter = Meter(progress, sum(i.size for i in changed) + fetch_total)
+        prefetch = getattr(store.fallback, "prefetch", None)
+        if remote and prefetch is not None:
+            # The chunks are on a remote: say so, and fetch them all in parallel first.
+            what = f"{len(remote)} file(s) ({remote[0].path}...)"
+            prefetch(
+                store,
+                [e.id for e in remote],
+                lambda done, label: meter.report(min(done, fetch_total), f"{label} for {what}"),
+            )
+            meter.finished(fetch_total, f"downloaded {what} from the remote")
         written = []
         for item in changed:
             dest = self._parts.root / item.path

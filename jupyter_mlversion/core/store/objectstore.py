@@ -42,6 +42,8 @@ from .reading import (
 
 # Store callbacks get a running count (bytes of this file so far), never an increment.
 Progress = Callable[[int], None]
+#: Asked for a record the store lacks (a remote, for a lazy clone): its checked bytes or None.
+Fallback = Callable[["ObjectStore", str], bytes | None]
 
 KiB = 1024
 #: Seconds between looks for objects other processes stored (packs, loose folders).
@@ -77,6 +79,8 @@ class ObjectStore:
         self._root_str = str(self.root)
         self._checked_at = float("-inf")
         self._loose_dirs: set[str] = set()
+        #: Where records missing here come from (set by the project when it has remotes).
+        self.fallback: Fallback | None = None
 
     # -- writing -----------------------------------------------------------
     @contextlib.contextmanager
@@ -220,6 +224,11 @@ class ObjectStore:
             self._write(oid, self._codec.encode_manifest(manifest))
         return oid, done
 
+    def put_record(self, oid: str, record: bytes) -> None:
+        """Keep an encoded record the caller has checked (see :meth:`check_record`)."""
+        if not self._known(oid):
+            self._write(oid, [record])
+
     def _write(self, oid: str, parts: list[Buffer]) -> None:
         """Write one record: into the open batch, else as a loose object."""
         if self._writer is not None:
@@ -279,6 +288,11 @@ class ObjectStore:
                 pass
             if attempt == 0:
                 self._packs.refresh()
+        if self.fallback is not None:
+            fetched = self.fallback(self, oid)
+            if fetched is not None:
+                self.put_record(oid, fetched)
+                return fetched
         raise MissingObjectError(
             f"object {oid} is missing from the store at {self.root}; "
             "it may have been removed by gc or never copied here"
