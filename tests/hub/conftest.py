@@ -9,12 +9,32 @@ import pytest
 
 from .hub import Hub, proxy_command
 
+try:  # the remotes' SeaweedFS helper; pytest names the package ``remote`` or ``tests.remote``
+    from tests.remote import seaweed
+except ImportError:  # pragma: no cover
+    from remote import seaweed  # type: ignore[no-redef]
+
+#: The team remote's bucket on the session's SeaweedFS.
+TEAM_BUCKET = "hub-team"
+
 
 @pytest.fixture(scope="session")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+def team_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[seaweed.S3Server]:
+    """SeaweedFS on loopback, as the team's S3 remote, with one bucket."""
+    server = seaweed.start(tmp_path_factory.mktemp("hub-seaweedfs"))
+    try:
+        server.client().create_bucket(Bucket=TEAM_BUCKET)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory: pytest.TempPathFactory, team_s3: seaweed.S3Server) -> Iterator[Hub]:
     if proxy_command() is None:
         pytest.skip("configurable-http-proxy is missing: run scripts/setup.sh")
-    running = Hub(tmp_path_factory.mktemp("hub"))
+    env = {**team_s3.env(), "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}
+    running = Hub(tmp_path_factory.mktemp("hub"), server_env=env)
     try:
         yield running
     finally:

@@ -74,7 +74,9 @@ def request(
 class Hub:
     """``jupyterhub`` started on free loopback ports with ``jupyterhub_config.py``."""
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, server_env: dict[str, str] | None = None) -> None:
+        """``server_env``: extra environment of every single-user server (as a deployment
+        passes a team remote's credentials from its secrets)."""
         self.work = work
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -96,6 +98,7 @@ class Hub:
             "MLV_HUB_PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
             "MLV_HUB_ADMIN_TOKEN": self.admin_token,
             "MLV_HUB_PASSWORD": PASSWORD,
+            "MLV_HUB_SERVER_ENV": json.dumps(server_env or {}),
         }
         self.log = (work / "hub.log").open("wb")
         self.proc = subprocess.Popen(

@@ -7,6 +7,7 @@ JupyterHub's sharing). Every single-user server runs jupyter_mlversion with the
 """
 
 # ruff: noqa: F821  (``c`` is given by JupyterHub's config loader)
+import json
 import os
 
 from jupyterhub.auth import Authenticator
@@ -58,6 +59,8 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_DIR": f"{work}/jupyter-config",
     "JUPYTER_PATH": env("JUPYTER_PATH", ""),
     "GIT_CONFIG_GLOBAL": "/dev/null",  # authors must come from the hub, not root's git config
+    # The team remote's endpoint and credentials (a deployment takes them from its secrets).
+    **json.loads(env("MLV_HUB_SERVER_ENV", "{}")),
 }
 # The server's own token may read its owner's name and email (user_info): kernels ask for it.
 c.Spawner.server_token_scopes = [

@@ -154,6 +154,8 @@ def run_in_kernel(hub: Hub, server: str, token: str, code: str, timeout: float =
             kind = msg["msg_type"]
             if kind == "stream":
                 out.append(msg["content"]["text"])
+            elif kind in ("display_data", "execute_result"):
+                out.append(msg["content"]["data"].get("text/plain", ""))
             elif kind == "error":
                 raise AssertionError("\n".join(msg["content"]["traceback"]))
             elif kind == "status" and msg["content"]["execution_state"] == "idle":
