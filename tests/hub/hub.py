@@ -74,11 +74,13 @@ def request(
 class Hub:
     """``jupyterhub`` started on free loopback ports with ``jupyterhub_config.py``."""
 
-    def __init__(self, work: Path, server_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, work: Path, server_env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
         """``server_env``: extra environment of every single-user server (as a deployment
         passes a team remote's credentials from its secrets)."""
         self.work = work
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.admin_token = secrets.token_hex(16)
         chp = proxy_command()
