@@ -146,10 +146,12 @@ class Hub:
         an opener holding the session cookies."""
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        opener.open(f"{self.url}/hub/login", timeout=30).read()
+        with opener.open(f"{self.url}/hub/login", timeout=30) as page:
+            page.read()
         xsrf = next(c.value for c in jar if c.name == "_xsrf")
         form = urllib.parse.urlencode({"username": user, "password": PASSWORD, "_xsrf": xsrf})
         with opener.open(f"{self.url}/hub/login?next=/hub/home", form.encode(), timeout=60) as r:
+            r.read()
             assert "/hub/login" not in r.url, f"{user} could not sign in"
         return opener
 

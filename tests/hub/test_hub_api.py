@@ -160,6 +160,9 @@ def run_in_kernel(hub: Hub, server: str, token: str, code: str, timeout: float =
                 raise AssertionError("\n".join(msg["content"]["traceback"]))
             elif kind == "status" and msg["content"]["execution_state"] == "idle":
                 ws.close()
+                # Wait for the server's close frame, so no socket is left open.
+                while await asyncio.wait_for(ws.read_message(), 10) is not None:
+                    pass
                 return "".join(out)
 
     try:
