@@ -7,6 +7,7 @@ import { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { versionsIcon } from './icons';
 import type { VersionsModel } from './model';
+import { ReadOnlyGuard } from './readonly';
 import { SIDEBAR_ID } from './tokens';
 import { CellPanel, Rerun } from './widgets/cellpanel';
 import { h } from './widgets/dom';
@@ -38,6 +39,8 @@ export class VersionsSidebar extends SidePanel {
     );
     this._where = h('span', { className: 'jp-mlversion-where' });
     this.header.addWidget(new Widget({ node: this._where }));
+    this.readOnly = new ReadOnlyGuard(this.node, model);
+    this.header.addWidget(new Widget({ node: this.readOnly.banner }));
     this.toolbar.addItem(
       'refresh',
       new ToolbarButton({
@@ -84,5 +87,6 @@ export class VersionsSidebar extends SidePanel {
   readonly selected: SelectionPanel;
   readonly names: NamesPanel;
   readonly cell: CellPanel;
+  readonly readOnly: ReadOnlyGuard;
   private _where: HTMLSpanElement;
 }

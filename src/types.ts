@@ -169,6 +169,9 @@ export interface IProject {
   head: string | null;
   snapshots: number;
   tags: { [name: string]: string };
+  /** False when the caller may only browse (their hub scope or the files say so). */
+  can_write?: boolean;
+  read_only_reason?: string | null;
 }
 
 /** Progress of a job. */

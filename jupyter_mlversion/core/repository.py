@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import shared
 from .atomic import atomic_write
 from .config import DEFAULT_CONFIG, Config
 from .errors import (
@@ -102,9 +103,9 @@ class Repository(RemoteMethods):
         if (meta / HISTORY_DIR).exists():
             raise ProjectExistsError(f"{root} already holds a project ({META_DIR}/ exists)")
         try:
-            meta.mkdir(parents=True, exist_ok=True)
-            (meta / OBJECTS_DIR).mkdir(exist_ok=True)
-            (meta / JOURNAL_DIR).mkdir(exist_ok=True)
+            shared.make_dir(meta, parents=True)
+            shared.make_dir(meta / OBJECTS_DIR)
+            shared.make_dir(meta / JOURNAL_DIR)
             atomic_write(meta / CONFIG_FILE, DEFAULT_CONFIG.encode("utf-8"))
             # Keep the user's own git (if any) away from our folder.
             atomic_write(meta / ".gitignore", b"*\n")
@@ -201,6 +202,10 @@ class Repository(RemoteMethods):
 
     def lock(self, what: str = "a snapshot") -> Any:
         return self.parts.lock(what)
+
+    def writable(self) -> bool:
+        """Whether this user may change the project (a shared volume may be read-only)."""
+        return shared.writable(self.meta)
 
     # -- services, created on first use -----------------------------------
     @cached_property
