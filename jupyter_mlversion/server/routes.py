@@ -8,7 +8,7 @@ from jupyter_server.utils import url_path_join
 
 from .handlers.diff import DiffHandler, FileDiffHandler
 from .handlers.jobs import JobHandler, JobsHandler
-from .handlers.lineage import LineageHandler
+from .handlers.lineage import LineageGraphHandler, LineageHandler, ReproduceHandler
 from .handlers.maintenance import GcHandler, VerifyHandler
 from .handlers.meta import OpenAPIHandler, PingHandler
 from .handlers.names import AliasesHandler, TagHandler, TagsHandler, VersionsHandler
@@ -39,6 +39,8 @@ ROUTES: list[tuple[str, type[Any]]] = [
     ("models/(?P<name>[^/?#]+)/versions/(?P<number>[0-9]{1,9})/stage", ModelStageHandler),
     ("registry/history", RegistryHistoryHandler),
     ("lineage", LineageHandler),
+    ("lineage/graph", LineageGraphHandler),
+    ("reproduce", ReproduceHandler),
     ("verify", VerifyHandler),
     ("gc", GcHandler),
     ("jobs", JobsHandler),
