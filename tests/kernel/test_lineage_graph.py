@@ -109,3 +109,21 @@ def test_cli_lineage_json_and_text(shell, project: Path, capsys) -> None:
     error = json.loads(capsys.readouterr().out)
     assert "nothing.csv" in error["message"]
     shell.run("%mlversion lineage data/features.csv")
+
+
+def test_magic_follow_moves_best_on_a_better_logged_metric(shell, project: Path) -> None:
+    shell.run(SETUP, cell_id="setup")
+    shell.run(RAW.format("a\n"), cell_id="raw")
+    shell.run(TRAIN.replace("get('data/features.csv')", "get('data/raw.csv')"), cell_id="train")
+    shell.run("from jupyter_mlversion.kernel import log_metric\nlog_metric('accuracy', 0.8)")
+    shell.run("%mlversion commit -m 'first model'")
+    shell.run("%mlversion alias models/model.txt best --follow 'max accuracy'")
+    shell.run(RAW.format("a\nbb\n"), cell_id="raw")
+    shell.run(TRAIN.replace("get('data/features.csv')", "get('data/raw.csv')"), cell_id="train")
+    shell.run("log_metric('accuracy', 0.85)")
+    shell.run("%mlversion commit -m 'better model'")  # the kernel's snapshot moves it too
+    repo = Repository.open(project)
+    assert repo.aliases("models/model.txt")["models/model.txt"]["best"] == 1
+    assert repo.alias_history("models/model.txt")[0].message == "accuracy 0.85 > 0.8"
+    shell.run("%mlversion alias models/model.txt best --no-follow")
+    assert repo.alias_follows() == {}
