@@ -61,6 +61,7 @@ class _Walk:
         self.index = parts.index
         self._versions = versions
         self._cache: dict[str, list[ArtifactVersion]] = {}
+        self._by_id: dict[str, dict[str, ArtifactVersion]] = {}
         self._edges: set[tuple[str, str, str]] = set()
 
     def versions(self, path: str) -> list[ArtifactVersion]:
@@ -151,7 +152,9 @@ class _Walk:
         file_key = self._add_file(graph, path)
         if file_key is None or not self._room(graph, 1):
             return None
-        found = next((v for v in self.versions(path) if v.id == oid), None)
+        if path not in self._by_id:
+            self._by_id[path] = {v.id: v for v in self.versions(path)}
+        found = self._by_id[path].get(oid)
         number = found.version if found else None
         graph.nodes[key] = {
             "id": key,
@@ -201,6 +204,11 @@ class Lineage:
             rel = self._parts.relpath(path)
             start = self._reader.versions(rel)  # ReferenceNotFoundError when never snapshotted
         graph = LineageGraph(rel, depth, max_nodes)
+        table = self._parts.registry.aliases()  # one read of the registry for every path
+
+        def versions(p: str) -> list[ArtifactVersion]:
+            return self._reader.versions(p, aliases=table)
+
         # Newest versions first: when the budget runs out, the recent past is what is kept.
-        _Walk(self._parts, self._reader.versions).run(graph, list(reversed(start)))
+        _Walk(self._parts, versions).run(graph, list(reversed(start)))
         return graph
