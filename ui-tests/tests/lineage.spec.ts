@@ -67,13 +67,6 @@ test.beforeEach(async ({ page }) => {
     }
   }
 });
-      await helpers.waitForCondition(() => helpers.activity.isTabActive('Launcher'), 120_000);
-      if (!(await helpers.isInSimpleMode())) {
-        await helpers.activity.activateTab('Launcher');
-      }
-    });
-  }
-});
 
 test('lineage view: 234 nodes drawn and clicked within 100 ms; a click opens the diff or the cell', async ({
   page
