@@ -111,3 +111,71 @@ class HistoryError(MlversionError):
     """git could not read or write the history repository."""
 
     http_status = 500
+
+
+class BranchNotMergedError(MlversionError):
+    """Deleting a branch whose snapshots no other branch or tag reaches (``-D`` forces it)."""
+
+    http_status = 409
+
+    def __init__(self, message: str, unreachable: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+class MergeInProgressError(MlversionError):
+    """A merge waits for its conflicts to be resolved; continue or abort it first."""
+
+    http_status = 409
+
+
+class NoMergeInProgressError(MlversionError):
+    """``--continue``, ``--abort`` or ``resolve`` with no merge waiting."""
+
+    http_status = 409
+
+
+class UnresolvedConflictsError(MlversionError):
+    """``merge --continue`` while some conflicting paths are not resolved yet."""
+
+    http_status = 409
+
+
+class RemoteError(MlversionError):
+    """A remote could not be reached or answered with an error (network, endpoint, bucket)."""
+
+    http_status = 502
+
+
+class RemoteAuthError(RemoteError):
+    """The remote refused our credentials or their permissions."""
+
+    http_status = 403
+
+
+class RemoteNotFoundError(MlversionError):
+    """No remote of that name is configured in the project."""
+
+    http_status = 404
+
+
+class RemoteCorruptError(RemoteError):
+    """An object downloaded from a remote does not match its id; it was refused."""
+
+
+class NonFastForwardError(MlversionError):
+    """A push that would drop snapshots the remote has and this project lacks."""
+
+    http_status = 409
+
+
+class DivergedError(MlversionError):
+    """Local and remote both have snapshots the other lacks; a merge is needed."""
+
+    http_status = 409
+
+
+class UnsavedWorkError(MlversionError):
+    """A pull would overwrite files holding work no snapshot has; nothing was changed."""
+
+    http_status = 409

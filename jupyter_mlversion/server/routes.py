@@ -6,14 +6,30 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
+from .handlers.branches import BranchesHandler, BranchHandler, SwitchHandler
 from .handlers.diff import DiffHandler, FileDiffHandler
 from .handlers.jobs import JobHandler, JobsHandler
 from .handlers.lineage import LineageGraphHandler, LineageHandler, ReproduceHandler
 from .handlers.maintenance import GcHandler, VerifyHandler
+from .handlers.merge import (
+    MergeAbortHandler,
+    MergeContinueHandler,
+    MergeHandler,
+    MergeNotebookHandler,
+    MergePreviewHandler,
+    MergeResolveHandler,
+)
 from .handlers.meta import OpenAPIHandler, PingHandler
 from .handlers.names import AliasesHandler, TagHandler, TagsHandler, VersionsHandler
 from .handlers.project import ProjectHandler, StatusHandler
 from .handlers.registry import ModelsHandler, ModelStageHandler, RegistryHistoryHandler
+from .handlers.remotes import (
+    FetchHandler,
+    PullHandler,
+    PushHandler,
+    RemoteHandler,
+    RemotesHandler,
+)
 from .handlers.restore import RestoreCellHandler, RestorePathsHandler, RestoreSnapshotHandler
 from .handlers.snapshots import SnapshotHandler, SnapshotsHandler
 
@@ -43,6 +59,20 @@ ROUTES: list[tuple[str, type[Any]]] = [
     ("reproduce", ReproduceHandler),
     ("verify", VerifyHandler),
     ("gc", GcHandler),
+    ("branches", BranchesHandler),
+    ("branches/(?P<name>[^?#]+)", BranchHandler),
+    ("switch", SwitchHandler),
+    ("merge", MergeHandler),
+    ("merge/preview", MergePreviewHandler),
+    ("merge/abort", MergeAbortHandler),
+    ("merge/continue", MergeContinueHandler),
+    ("merge/resolve", MergeResolveHandler),
+    ("merge/notebook", MergeNotebookHandler),
+    ("remotes", RemotesHandler),
+    ("remotes/(?P<name>[A-Za-z0-9][A-Za-z0-9._-]{0,63})", RemoteHandler),
+    ("push", PushHandler),
+    ("pull", PullHandler),
+    ("fetch", FetchHandler),
     ("jobs", JobsHandler),
     ("jobs/(?P<job_id>[^/?#]+)", JobHandler),
 ]

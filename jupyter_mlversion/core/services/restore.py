@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from ..errors import (
     MlversionError,
     NothingToRestoreError,
     ReferenceNotFoundError,
+    UnsavedWorkError,
 )
 from ..model import FileEntry, Snapshot
 from ..parts import Parts
@@ -91,16 +92,12 @@ class Restorer:
         committed on top of HEAD, so ``status`` is clean and no later snapshot is lost.
         """
         sha = self._reader.resolve(ref)
-        files = self._reader.files_at(sha)
         source = self._reader.snapshot_model(sha)
         with self._parts.lock("a checkout"):
-            specs = sorted({*self._parts.tracked_specs(), *source.tracked})
-            _, head_files = self._head_state()
-            extra = [p for p in sorted(self._tracked_now(specs, head_files)) if p not in files]
-            result = self._apply_locked(files, sha, extra, dry_run, progress, ref)
+            result = self.move_tree_locked(sha, dry_run=dry_run, progress=progress, label=ref)
             if dry_run:
                 return result
-            self._parts.write_specs(specs)
+            files = self._reader.files_at(sha)
             _, head_files = self._head_state()
             if _same_files(head_files, files):
                 return result
@@ -109,6 +106,93 @@ class Restorer:
             recorded = self._record(sorted({*files, *head_files}), message, source)
             snap = recorded.snapshot
             return replace(result, recorded=snap.id if snap else None)
+
+    def move_tree_locked(
+        self,
+        sha: str,
+        *,
+        dry_run: bool,
+        progress: Progress | None,
+        label: str,
+        known: Collection[str] = (),
+    ) -> RestoreResult:
+        """Make the tracked tree equal snapshot ``sha``, recording nothing; lock held.
+
+        Unsaved content is kept in a safety snapshot first; tracked files ``sha`` lacks are
+        deleted; the tracked set gains what ``sha`` tracked. Switching branches and
+        fast-forward merges move the tree this way, then move HEAD themselves. ``known``:
+        ids of content that needs no safety snapshot (what an aborted merge wrote).
+        """
+        files = self._reader.files_at(sha)
+        source = self._reader.snapshot_model(sha)
+        specs = sorted({*self._parts.tracked_specs(), *source.tracked})
+        _, head_files = self._head_state()
+        extra = [p for p in sorted(self._tracked_now(specs, head_files)) if p not in files]
+        result = self._apply_locked(files, sha, extra, dry_run, progress, label, known)
+        if not dry_run:
+            self._parts.write_specs(specs)
+        return result
+
+    def write_locked(
+        self,
+        targets: Mapping[str, FileEntry],
+        source: str,
+        deletions: Iterable[str],
+        *,
+        label: str,
+        progress: Progress | None = None,
+        known: Collection[str] = (),
+    ) -> RestoreResult:
+        """Write ``targets`` as snapshot ``source`` holds them, delete ``deletions``; lock held."""
+        return self._apply_locked(targets, source, deletions, False, progress, label, known)
+
+    def fast_forward(
+        self,
+        old: str | None,
+        new: str,
+        move_ref: Callable[[], None],
+        *,
+        notebooks_only: bool = False,
+        progress: Progress | None = None,
+    ) -> RestoreResult:
+        """Bring the working tree from snapshot ``old`` to ``new`` once ``move_ref`` moved HEAD.
+
+        Only the files that differ between the two snapshots are written or deleted (with
+        ``notebooks_only``, only notebooks are written: data comes when a restore needs it).
+        A file among them whose content is in neither snapshot holds unsaved work: then
+        nothing moves and UnsavedWorkError names it.
+        """
+        before = self._reader.files_at(old) if old else {}
+        after = self._reader.files_at(new)
+        targets = {
+            p: e
+            for p, e in after.items()
+            if (p not in before or before[p].id != e.id)
+            and (not notebooks_only or e.kind == "notebook")
+        }
+        deletions = [p for p in before if p not in after]
+        with self._parts.lock("a pull"):
+            present = [p for p in deletions if (self._parts.root / p).exists()]
+            items = self._plan(targets, present)
+            unsaved = [
+                i.path
+                for i in items
+                if i.action != "unchanged"
+                and i.current_id is not None
+                and i.current_id != (before[i.path].id if i.path in before else None)
+            ]
+            if unsaved:
+                more = f" and {len(unsaved) - 3} more" if len(unsaved) > 3 else ""
+                raise UnsavedWorkError(
+                    f"pulling {new[:10]} would overwrite unsaved changes to "
+                    f"{', '.join(unsaved[:3])}{more}; nothing was changed: take a snapshot "
+                    "first (mlversion snapshot), then pull again"
+                )
+            move_ref()
+            self._sync()
+            source = self._reader.snapshot_model(new)
+            self._parts.write_specs({*self._parts.tracked_specs(), *source.tracked})
+            return self._apply_locked(targets, new, present, False, progress, f"pull {new[:10]}")
 
     def _tracked_now(self, specs: Sequence[str], head_files: Mapping[str, FileEntry]) -> set[str]:
         """Every file now under the tracked set, the current snapshot's files or the patterns."""
@@ -156,14 +240,16 @@ class Restorer:
     ) -> RestoreResult:
         """Restore the files cell ``cell_id`` read to the versions it read at snapshot ``to``."""
         sha = self._reader.resolve(to)
-        target_seq = self._seq(sha)
+        # The snapshots ``to`` descends from, on whichever branch: a run recorded on another
+        # line of work after them is not what the cell read at ``to``.
+        ancestry = set(self._parts.history.reachable([sha]))
         history = self.cell_inputs(cell_id, notebook=notebook)
         if not history:
             raise NothingToRestoreError(
                 f"no snapshot records cell '{cell_id}'; run the cell, then snapshot, "
                 "so its inputs are known"
             )
-        chosen = next((g for g in history if self._seq(g["snapshot"]) <= target_seq), None)
+        chosen = next((g for g in history if g["snapshot"] in ancestry), None)
         if chosen is None:
             raise NothingToRestoreError(
                 f"cell '{cell_id}' had not run by snapshot {sha[:10]}; "
@@ -201,6 +287,7 @@ class Restorer:
         dry_run: bool,
         progress: Progress | None,
         label: str,
+        known: Collection[str] = (),
     ) -> RestoreResult:
         deletions = list(deletions)
         items = self._plan(targets, deletions)  # validates every path first
@@ -209,7 +296,7 @@ class Restorer:
         if dry_run or not changed:
             return RestoreResult(source, tuple(items), dry_run)
         self._check_history(source, [targets[i.path] for i in changed if i.action == "write"])
-        safety = self._keep_unsaved(changed, label)
+        safety = self._keep_unsaved(changed, label, known)
         self._write(changed, targets, source, progress)
         return RestoreResult(source, tuple(items), False, safety)
 
@@ -273,7 +360,26 @@ class Restorer:
         progress: Progress | None,
     ) -> None:
         """Write (atomically, verified) or delete each changed path; remember the new stats."""
-        meter = Meter(progress, sum(i.size for i in changed))
+        store = self._parts.store
+        remote = [
+            targets[i.path]
+            for i in changed
+            if i.action == "write"
+            and targets[i.path].kind != "notebook"
+            and not store.has(targets[i.path].id)
+        ]
+        fetch_total = sum(e.size for e in remote)
+        meter = Meter(progress, sum(i.size for i in changed) + fetch_total)
+        prefetch = getattr(store.fallback, "prefetch", None)
+        if remote and prefetch is not None:
+            # The chunks are on a remote: say so, and fetch them all in parallel first.
+            what = f"{len(remote)} file(s) ({remote[0].path}...)"
+            prefetch(
+                store,
+                [e.id for e in remote],
+                lambda done, label: meter.report(min(done, fetch_total), f"{label} for {what}"),
+            )
+            meter.finished(fetch_total, f"downloaded {what} from the remote")
         written = []
         for item in changed:
             dest = self._parts.root / item.path
@@ -292,12 +398,14 @@ class Restorer:
         meter.close()
         self._parts.index.remember(written)
 
-    def _keep_unsaved(self, changed: list[RestoreItem], label: str) -> str | None:
+    def _keep_unsaved(
+        self, changed: list[RestoreItem], label: str, expected: Collection[str] = ()
+    ) -> str | None:
         """Snapshot the current files a restore would overwrite if no snapshot holds them."""
         current = [i.current_id for i in changed if i.current_id]
         if not current:
             return None
-        known = self._parts.index.known_ids(current)
+        known = self._parts.index.known_ids(current) | set(expected)
         unsaved = [i.path for i in changed if i.current_id and i.current_id not in known]
         if not unsaved:
             return None
@@ -305,10 +413,6 @@ class Restorer:
         message = f"Automatic snapshot before restoring {label}: keeps {', '.join(unsaved[:3])}"
         result = self._safety_snapshot(unsaved, message + more)
         return result.snapshot.id if result.snapshot else None
-
-    def _seq(self, sha: str) -> int:
-        row = self._parts.index.snapshot(sha)
-        return row.seq if row is not None else -1
 
     def _entry_for(self, path: str, oid: str) -> FileEntry | None:
         for version in self._reader.versions(path):
