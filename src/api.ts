@@ -21,6 +21,7 @@ import type {
   IStatus,
   Stage
 } from './types';
+import type { ILineageGraph, IReproduceReport } from './lineage/types';
 
 /** Path of the REST API below the server's base URL. */
 export const API_NAMESPACE = 'mlversion/api';
@@ -236,6 +237,32 @@ export namespace API {
 
   export const lineage = (path: string, cellId: string): Promise<ILineage> =>
     requestAPI(`lineage${query({ path, cell_id: cellId })}`);
+
+  /** The upstream lineage graph of `file` (every version) or `file@vN`. */
+  export const lineageGraph = (
+    path: string,
+    file: string,
+    depth?: number,
+    maxNodes?: number
+  ): Promise<ILineageGraph> =>
+    requestAPI(`lineage/graph${query({ path, file, depth, max_nodes: maxNodes })}`);
+
+  /** Compare the re-run of cell `cellId` (saved notebook, journals) with what `at` recorded. */
+  export const reproduce = (path: string, cellId: string, at: string): Promise<IReproduceReport> =>
+    requestAPI(`reproduce${query({ path, cell_id: cellId, at })}`);
+
+  /** Make `file@name` follow `follow` (`max accuracy`), or stop following (`unfollow`). */
+  export const followAlias = (
+    path: string,
+    file: string,
+    name: string,
+    follow: string | undefined,
+    version?: number
+  ): Promise<IArtifactVersion> =>
+    requestAPI(
+      `aliases${query({ path })}`,
+      json('PUT', follow ? { file, name, follow, version } : { file, name, unfollow: true })
+    );
 
   export const job = (id: string, wait = 0): Promise<IJob> =>
     requestAPI(`jobs/${encodeURIComponent(id)}${query({ wait })}`);

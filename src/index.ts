@@ -8,6 +8,7 @@ import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/no
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { addCommands } from './commands';
+import { lineageHooks } from './lineage/wiring';
 import { VersionsModel } from './model';
 import { showProgress } from './progressnote';
 import { followRestores } from './restorefollow';
@@ -123,6 +124,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         await tracker.currentWidget?.context.save();
       },
       openDetails,
+      lineage: lineageHooks(app, model, tracker, { rendermime, editorFactory }),
       rerun: async () => {
         const panel = tracker.currentWidget;
         const cell = model.cell;

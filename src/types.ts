@@ -3,6 +3,8 @@
  */
 
 /** What a tracked path holds. */
+import type { IFollows } from './lineage/types';
+
 export type ArtifactKind = 'notebook' | 'dataset' | 'model' | 'file';
 
 /** A model version's stage in the registry. */
@@ -247,6 +249,8 @@ export interface IAliasEvent {
 /** Aliases by file, then by name, to a version number. */
 export interface IAliases {
   aliases: { [file: string]: { [alias: string]: number } };
+  /** Aliases that follow a metric (see lineage/types.ts). */
+  follows?: IFollows;
   history?: IAliasEvent[];
 }
 
