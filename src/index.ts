@@ -7,6 +7,7 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
+import { addBranches } from './branchsetup';
 import { addCommands } from './commands';
 import { VersionsModel } from './model';
 import { attachKernel } from './savehandshake';
@@ -156,6 +157,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     followNotebook(tracker, model);
     addCommands(app, { model, sidebar, tracker, palette });
+    addBranches(app, { model, sidebar, tracker, palette, context: { rendermime, editorFactory } });
   }
 };
 
