@@ -111,3 +111,31 @@ class HistoryError(MlversionError):
     """git could not read or write the history repository."""
 
     http_status = 500
+
+
+class BranchNotMergedError(MlversionError):
+    """Deleting a branch whose snapshots no other branch or tag reaches (``-D`` forces it)."""
+
+    http_status = 409
+
+    def __init__(self, message: str, unreachable: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+class MergeInProgressError(MlversionError):
+    """A merge waits for its conflicts to be resolved; continue or abort it first."""
+
+    http_status = 409
+
+
+class NoMergeInProgressError(MlversionError):
+    """``--continue``, ``--abort`` or ``resolve`` with no merge waiting."""
+
+    http_status = 409
+
+
+class UnresolvedConflictsError(MlversionError):
+    """``merge --continue`` while some conflicting paths are not resolved yet."""
+
+    http_status = 409

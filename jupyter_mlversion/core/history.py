@@ -1,4 +1,4 @@
-"""Snapshot history in a bare git repository: one commit per snapshot on ``refs/heads/main``.
+"""Snapshot history in a bare git repository: one commit per snapshot on the current branch.
 
 Writes go through ``git fast-import`` (one process however many paths change) and then a
 compare-and-swap ``git update-ref``, so concurrent writers never lose a commit: the loser
@@ -25,6 +25,7 @@ from .errors import (
     NotAProjectError,
     ReferenceNotFoundError,
 )
+from .history_branches import BRANCH_PREFIX, BranchesMixin
 from .history_git import (
     ZERO_OID,
     GitFailed,
@@ -69,7 +70,7 @@ _LOCK_RE = re.compile(r"Unable to create '([^']+\.lock)'")
 _TREE_LOOKUP_LIMIT = 64
 
 
-class History(TagsMixin):
+class History(TagsMixin, BranchesMixin):
     """The snapshot history of one project: a bare git repository."""
 
     def __init__(self, git_dir: str | Path) -> None:
@@ -129,8 +130,8 @@ class History(TagsMixin):
         return out.decode().strip() if code == 0 else None
 
     def head(self) -> str | None:
-        """The sha ``refs/heads/main`` points at, or None before the first snapshot."""
-        return self._resolve_ref(MAIN_REF)
+        """The sha the current branch points at, or None before its first snapshot."""
+        return self._resolve_ref(self.current_ref())
 
     def _break_stale_lock(self, ref: str, git_message: str) -> None:
         """Remove lock files a killed git left behind (the ref's, HEAD's, packed-refs')."""
@@ -171,14 +172,22 @@ class History(TagsMixin):
         message: str,
         author: tuple[str, str],
         time: float | None = None,
+        merge_parents: Sequence[str] = (),
     ) -> str:
-        """Commit ``parent``'s tree with ``changes`` applied and move main to it (CAS).
+        """Commit ``parent``'s tree with ``changes`` applied and move the current branch (CAS).
 
         ``changes`` maps POSIX relative paths to new contents, or None to delete the path.
-        Raises ConcurrentUpdateError when main is no longer at ``parent``.
+        ``merge_parents`` are further parents (a merge). Raises ConcurrentUpdateError when
+        the branch is no longer at ``parent``.
         """
         sha = self._commit_to(
-            MAIN_REF, changes=changes, parent=parent, message=message, author=author, when=time
+            self.current_ref(),
+            changes=changes,
+            parent=parent,
+            message=message,
+            author=author,
+            when=time,
+            merge_parents=merge_parents,
         )
         if sha.startswith("0"):  # about one commit in 16 checks whether to repack
             self.maintain()
@@ -193,9 +202,11 @@ class History(TagsMixin):
         message: str,
         author: tuple[str, str],
         when: float | None,
+        merge_parents: Sequence[str] = (),
     ) -> str:
-        if parent is not None and not FULL_SHA_RE.fullmatch(parent):
-            raise InvalidNameError(f"parent {parent!r} is not a full commit sha")
+        for given in (parent, *merge_parents):
+            if given is not None and not FULL_SHA_RE.fullmatch(given):
+                raise InvalidNameError(f"parent {given!r} is not a full commit sha")
         stamp = int(_time.time() if when is None else when)
         who = ident(*author).encode("utf-8")
         text = message if message.endswith("\n") else message + "\n"
@@ -207,6 +218,7 @@ class History(TagsMixin):
         ]
         if parent is not None:
             parts.append(b"from %s\n" % parent.encode())
+        parts.extend(b"merge %s\n" % other.encode() for other in merge_parents)
         for path in sorted(changes):
             content = changes[path]
             quoted = quote_path(validate_path(path))
@@ -320,14 +332,14 @@ class History(TagsMixin):
     # -- reading history -------------------------------------------------
     def log(
         self,
-        ref: str = MAIN_REF,
+        ref: str | None = None,
         *,
         path: str | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[CommitInfo]:
-        """Commits reachable from ``ref``, newest first, optionally only those touching ``path``."""
-        rev = commit_arg(ref)
+        """Commits reachable from ``ref`` (default: the current branch), newest first."""
+        rev = commit_arg(ref or self.current_ref())
         if self._resolve_ref(rev) is None:
             return []
         args = ["log", "-z", f"--format={LOG_FORMAT}"]
@@ -340,9 +352,9 @@ class History(TagsMixin):
             args += ["--", validate_path(path)]
         return parse_log(self._git.run(*args))
 
-    def count(self, path: str | None = None, ref: str = MAIN_REF) -> int:
+    def count(self, path: str | None = None, ref: str | None = None) -> int:
         """How many commits ``log`` would list without limit."""
-        rev = commit_arg(ref)
+        rev = commit_arg(ref or self.current_ref())
         if self._resolve_ref(rev) is None:
             return 0
         args = ["rev-list", "--count", rev]
@@ -350,23 +362,29 @@ class History(TagsMixin):
             args += ["--", validate_path(path)]
         return int(self._git.run(*args).decode().strip())
 
-    def rev_list(self, since: str | None = None) -> list[str]:
-        """Commits on main after ``since`` (all when None), oldest first."""
-        head = self.head()
-        if head is None:
+    def rev_list(self, since: str | Sequence[str] | None = None) -> list[str]:
+        """Commits on any branch not reachable from ``since`` (all when None), parents first.
+
+        ``since`` is one commit or several (e.g. the branch heads indexed last time).
+        """
+        heads = sorted(set(self.branches().values()))
+        if not heads:
             return []
-        args = ["rev-list", "--reverse", head]
-        if since is not None:
-            if not FULL_SHA_RE.fullmatch(since) or self._object_type(since) != "commit":
-                raise ReferenceNotFoundError(f"no commit {since!r} in history; index it all")
-            args.append(f"^{since}")
+        args = ["rev-list", "--reverse", "--topo-order", *heads]
+        known = [since] if isinstance(since, str) else list(since or ())
+        for sha in known:
+            if not FULL_SHA_RE.fullmatch(sha) or self._object_type(sha) != "commit":
+                raise ReferenceNotFoundError(f"no commit {sha!r} in history; index it all")
+            args.append(f"^{sha}")
         return self._git.run(*args).decode().split()
 
     def rev_parse(self, name: str) -> str | None:
-        """The commit sha ``name`` names (HEAD, HEAD~N, HEAD^, sha or prefix, tag), or None.
+        """The commit sha ``name`` names (HEAD, HEAD~N, sha or prefix, tag, branch), or None.
 
-        Raises InvalidNameError for names git could misread and AmbiguousReferenceError for
-        a prefix that matches several snapshots.
+        An id prefix wins over a tag, and a tag over a branch of the same name (branch names
+        that look like ids are refused, as are tags named like an existing branch). Raises
+        InvalidNameError for names git could misread and AmbiguousReferenceError for a prefix
+        that matches several snapshots.
         """
         match = _REV_RE.fullmatch(name) if isinstance(name, str) else None
         if match is None:
@@ -384,14 +402,15 @@ class History(TagsMixin):
             sha = self._resolve_prefix(base.lower()) if HEX_RE.fullmatch(base.lower()) else None
             if sha is None:
                 sha = self._resolve_ref(f"refs/tags/{base}")
+            if sha is None and "@" not in base:
+                sha = self._resolve_ref(f"{BRANCH_PREFIX}{base}")
         if sha is None or not suffix:
             return sha
         return self._resolve_ref(f"{sha}{suffix}")
 
     def _is_snapshot(self, sha: str) -> bool:
-        """True when ``sha`` is on main or tagged (not a registry or abandoned commit)."""
-        head = self.head()
-        if head is not None:
+        """True when ``sha`` is on a branch or tagged (not a registry or abandoned commit)."""
+        for head in set(self.branches().values()):
             code, _, _ = self._git.try_run("merge-base", "--is-ancestor", sha, head)
             if code == 0:
                 return True

@@ -192,66 +192,92 @@ class Index:
         state: Mapping[str, FileEntry],
         previous: Mapping[str, FileEntry],
         lineage: Iterable[dict[str, Any]],
+        *,
+        advance: bool = True,
     ) -> bool:
-        """Append one snapshot (its full state and the state before it).
+        """Add one snapshot (its full state and its first parent's state).
 
-        Returns False, changing nothing, when another process indexed past the
-        expected parent meanwhile (the caller re-reads and continues).
+        ``advance``: it extends the indexed head, whose files become ``state``. Returns
+        False, changing nothing, when another process indexed past the expected parent
+        meanwhile (the caller re-reads and continues). Without ``advance`` the head stays,
+        and a snapshot already indexed is skipped.
         """
         expected = snap.parents[0] if snap.parents else None
         with self.transaction() as db:
             row = db.execute("SELECT value FROM meta WHERE key='head'").fetchone()
-            if (row[0] if row else None) != expected:
+            if advance and (row[0] if row else None) != expected:
                 return False
-            cur = db.execute(
-                "INSERT INTO snapshots(id, parents, author, email, time, message, summary) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    snap.id,
-                    " ".join(snap.parents),
-                    snap.author,
-                    snap.email,
-                    snap.time,
-                    snap.message,
-                    json.dumps(snap.summary, sort_keys=True),
-                ),
-            )
-            seq = cur.lastrowid
-            rows: list[tuple[Any, ...]] = []
-            for path, entry in state.items():
-                old = previous.get(path)
-                if old is None or old.id != entry.id or old.kind != entry.kind:
-                    rows.append((seq, path, entry.id, entry.size, entry.kind))
-            rows.extend((seq, p, None, 0, e.kind) for p, e in previous.items() if p not in state)
-            db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", rows)
-            db.executemany(
-                "INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        seq,
-                        cell["cell_id"],
-                        cell.get("notebook"),
-                        cell.get("execution_count"),
-                        role,
-                        io["path"],
-                        io.get("id"),
-                        int(bool(io.get("changed_since"))),
-                    )
-                    for cell in lineage
-                    for role in ("reads", "writes")
-                    for io in cell.get(role, ())
-                ],
-            )
-            # head_files equals ``previous`` here (checked above): apply just the changes.
-            db.executemany(
-                "DELETE FROM head_files WHERE path=?", [(r[1],) for r in rows if r[2] is None]
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO head_files VALUES (?, ?, ?, ?)",
-                [r[1:] for r in rows if r[2] is not None],
-            )
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (snap.id,))
+            if db.execute("SELECT 1 FROM snapshots WHERE id=?", (snap.id,)).fetchone():
+                return not advance
+            rows = self._insert(db, snap, state, previous, lineage)
+            if advance:
+                # head_files equals ``previous`` here (checked above): apply just the changes.
+                _apply_changes(db, rows)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (snap.id,))
         return True
+
+    def set_head(self, sha: str | None, state: Mapping[str, FileEntry]) -> None:
+        """Make ``sha`` (already indexed) the head, with ``state`` as its files."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM head_files")
+            db.executemany(
+                "INSERT INTO head_files VALUES (?, ?, ?, ?)",
+                [(p, e.id, e.size, e.kind) for p, e in state.items()],
+            )
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (sha,))
+
+    def _insert(
+        self,
+        db: Connection,
+        snap: IndexedSnapshot,
+        state: Mapping[str, FileEntry],
+        previous: Mapping[str, FileEntry],
+        lineage: Iterable[dict[str, Any]],
+    ) -> list[tuple[Any, ...]]:
+        cur = db.execute(
+            "INSERT INTO snapshots(id, parents, author, email, time, message, summary) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                snap.id,
+                " ".join(snap.parents),
+                snap.author,
+                snap.email,
+                snap.time,
+                snap.message,
+                json.dumps(snap.summary, sort_keys=True),
+            ),
+        )
+        seq = cur.lastrowid
+        rows: list[tuple[Any, ...]] = []
+        for path, entry in state.items():
+            old = previous.get(path)
+            if old is None or old.id != entry.id or old.kind != entry.kind:
+                rows.append((seq, path, entry.id, entry.size, entry.kind))
+        rows.extend((seq, p, None, 0, e.kind) for p, e in previous.items() if p not in state)
+        db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", rows)
+        db.executemany(
+            "INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    seq,
+                    cell["cell_id"],
+                    cell.get("notebook"),
+                    cell.get("execution_count"),
+                    role,
+                    io["path"],
+                    io.get("id"),
+                    int(bool(io.get("changed_since"))),
+                )
+                for cell in lineage
+                for role in ("reads", "writes")
+                for io in cell.get(role, ())
+            ],
+        )
+        return rows
+
+    def ids(self) -> set[str]:
+        """Every indexed snapshot id (on any branch)."""
+        return {r[0] for r in self._db.execute("SELECT id FROM snapshots")}
 
     def snapshots(
         self,
@@ -360,6 +386,14 @@ class Index:
             sql += " WHERE notebook=?"
             args.append(notebook)
         return [r[0] for r in self._db.execute(sql, args)]
+
+
+def _apply_changes(db: Connection, rows: list[tuple[Any, ...]]) -> None:
+    db.executemany("DELETE FROM head_files WHERE path=?", [(r[1],) for r in rows if r[2] is None])
+    db.executemany(
+        "INSERT OR REPLACE INTO head_files VALUES (?, ?, ?, ?)",
+        [r[1:] for r in rows if r[2] is not None],
+    )
 
 
 def _where(path: str | None, query: str | None, ids: Iterable[str]) -> tuple[str, list[Any]]:

@@ -58,8 +58,11 @@ from .services.scope import SnapshotRequest
 
 if TYPE_CHECKING:
     from .history import History
+    from .merge.state import MergeState
     from .registry import Registry
+    from .services.branches import BranchDeleted, Branches, BranchInfo, BranchList, SwitchResult
     from .services.maintenance import Maintenance
+    from .services.merge import Merger, MergeResult
     from .services.names import Names
     from .services.read import Reader
     from .services.restore import Restorer
@@ -236,6 +239,36 @@ class Repository:
 
         return Maintenance(self.parts, self._reader, sync_index=self.sync_index)
 
+    @cached_property
+    def _branches(self) -> Branches:
+        from .services.branches import Branches
+
+        return Branches(
+            self.parts,
+            self._reader,
+            lambda: self._restorer,
+            sync_index=self.sync_index,
+            check_no_merge=self._merger.check_none,
+        )
+
+    @cached_property
+    def _merger(self) -> Merger:
+        from .services.merge import Merger
+
+        return Merger(
+            self.parts,
+            self._reader,
+            lambda: self._restorer,
+            take=self.snapshots.take,
+            unsaved=self._unsaved_paths,
+            safety_snapshot=self._safety_snapshot,
+            sync_index=self.sync_index,
+        )
+
+    def _unsaved_paths(self) -> list[str]:
+        """Paths whose current content the current snapshot does not hold."""
+        return [c.path for c in self.status().changes]
+
     def _safety_snapshot(self, paths: Sequence[str], message: str) -> SnapshotResult:
         """Track ``paths`` and snapshot just them now (restore keeps unsaved work this way).
 
@@ -297,8 +330,8 @@ class Repository:
 
     # -- state -----------------------------------------------------------
     def head(self) -> str | None:
-        """Id of the newest snapshot, or None in a project without one."""
-        return read_ref(self.meta / HISTORY_DIR, MAIN_REF)
+        """Id of the current branch's newest snapshot, or None before its first one."""
+        return read_ref(self.meta / HISTORY_DIR, "HEAD")
 
     def head_state(self) -> tuple[str | None, dict[str, FileEntry]]:
         """The newest snapshot and its files, from the (synchronised) index."""
@@ -419,12 +452,15 @@ class Repository:
         query: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        branch: str | None = None,
     ) -> list[Snapshot]:
-        """Snapshots newest first; only those that changed ``path`` and match ``query``."""
-        return self._reader.log(path=path, query=query, limit=limit, offset=offset)
+        """Snapshots newest first (of ``branch``: None the current one, ``*`` all)."""
+        return self._reader.log(path=path, query=query, limit=limit, offset=offset, branch=branch)
 
-    def count(self, *, path: str | None = None, query: str | None = None) -> int:
-        return self._reader.count(path=path, query=query)
+    def count(
+        self, *, path: str | None = None, query: str | None = None, branch: str | None = None
+    ) -> int:
+        return self._reader.count(path=path, query=query, branch=branch)
 
     def show(self, ref: str = "HEAD") -> tuple[Snapshot, list[FileEntry]]:
         """A snapshot's metadata and its files."""
@@ -571,3 +607,79 @@ class Repository:
     def gc(self, *, dry_run: bool = True, progress: Progress | None = None) -> GcReport:
         """Remove objects no snapshot reaches (report only with ``dry_run``)."""
         return self._maintenance.gc(dry_run=dry_run, progress=progress)
+
+    # -- branches (services.branches.Branches) -----------------------------------
+    def current_branch(self) -> str:
+        """The current branch's name (``main`` unless switched)."""
+        return self.history.current_branch()
+
+    def branches(self) -> BranchList:
+        """Every branch, the current one marked, with ahead/behind against ``main``."""
+        return self._branches.list()
+
+    def create_branch(self, name: str, ref: str = "HEAD") -> BranchInfo:
+        """Create branch ``name`` at the snapshot ``ref`` names."""
+        return self._branches.create(name, ref)
+
+    def delete_branch(self, name: str, *, force: bool = False) -> BranchDeleted:
+        """Delete a merged branch (``force``: also one whose snapshots become unreachable)."""
+        return self._branches.delete(name, force=force)
+
+    def switch(
+        self,
+        name: str,
+        *,
+        create: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> SwitchResult:
+        """Move the working tree to branch ``name`` (unsaved work kept) and make it current."""
+        return self._branches.switch(name, create=create, dry_run=dry_run, progress=progress)
+
+    # -- merge (services.merge.Merger) ------------------------------------------
+    def merge(
+        self,
+        branch: str,
+        *,
+        message: str = "",
+        keys: Sequence[str] = (),
+        metrics: Mapping[str, float] | None = None,
+        params: Mapping[str, Any] | None = None,
+        progress: Progress | None = None,
+    ) -> MergeResult:
+        """Merge ``branch`` into the current branch, path by path from the common ancestor."""
+        return self._merger.merge(
+            branch, message=message, keys=keys, metrics=metrics, params=params, progress=progress
+        )
+
+    def merge_preview(self, branch: str, *, keys: Sequence[str] = ()) -> dict[str, Any]:
+        """What :meth:`merge` would do, without touching the working tree."""
+        return self._merger.preview(branch, keys)
+
+    def merge_state(self) -> MergeState | None:
+        """The merge waiting for its conflicts to be resolved, or None."""
+        return self._merger.in_progress()
+
+    def merge_abort(self, *, progress: Progress | None = None) -> MergeState:
+        """Undo the merge in progress: the tree is the current snapshot's again."""
+        return self._merger.abort(progress=progress)
+
+    def merge_continue(
+        self,
+        *,
+        message: str = "",
+        metrics: Mapping[str, float] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> MergeResult:
+        """Snapshot the resolved merge (two parents)."""
+        return self._merger.continue_(message=message, metrics=metrics, params=params)
+
+    def resolve_conflict(
+        self, path: str, side: str | None = None, *, content: bytes | None = None
+    ) -> MergeState:
+        """Settle a conflict with ``ours``, ``theirs``, ``content``, or the file as it is now."""
+        return self._merger.resolve(path, side, content)
+
+    def merge_notebook(self, path: str) -> dict[str, Any]:
+        """nbdime's base notebook and merge decisions for a conflicting notebook."""
+        return self._merger.notebook_decisions(path)

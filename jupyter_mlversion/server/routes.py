@@ -6,10 +6,19 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
+from .handlers.branches import BranchesHandler, BranchHandler, SwitchHandler
 from .handlers.diff import DiffHandler, FileDiffHandler
 from .handlers.jobs import JobHandler, JobsHandler
 from .handlers.lineage import LineageHandler
 from .handlers.maintenance import GcHandler, VerifyHandler
+from .handlers.merge import (
+    MergeAbortHandler,
+    MergeContinueHandler,
+    MergeHandler,
+    MergeNotebookHandler,
+    MergePreviewHandler,
+    MergeResolveHandler,
+)
 from .handlers.meta import OpenAPIHandler, PingHandler
 from .handlers.names import AliasesHandler, TagHandler, TagsHandler, VersionsHandler
 from .handlers.project import ProjectHandler, StatusHandler
@@ -41,6 +50,15 @@ ROUTES: list[tuple[str, type[Any]]] = [
     ("lineage", LineageHandler),
     ("verify", VerifyHandler),
     ("gc", GcHandler),
+    ("branches", BranchesHandler),
+    ("branches/(?P<name>[^?#]+)", BranchHandler),
+    ("switch", SwitchHandler),
+    ("merge", MergeHandler),
+    ("merge/preview", MergePreviewHandler),
+    ("merge/abort", MergeAbortHandler),
+    ("merge/continue", MergeContinueHandler),
+    ("merge/resolve", MergeResolveHandler),
+    ("merge/notebook", MergeNotebookHandler),
     ("jobs", JobsHandler),
     ("jobs/(?P<job_id>[^/?#]+)", JobHandler),
 ]

@@ -54,26 +54,57 @@ class Reader:
         query: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        branch: str | None = None,
     ) -> list[Snapshot]:
-        """Snapshots newest first; only those that changed ``path`` and match ``query``.
+        """Snapshots of a branch newest first; only those that changed ``path`` and match ``query``.
 
         ``query`` matches (case-insensitively) the message, the author, an id prefix or a tag.
+        ``branch``: None is the current branch, ``*`` every branch.
         """
         self._sync()
         rel = None if path is None else self._parts.relpath(path)
         tags = self._tags_by_snapshot()
         hits = _tag_hits(tags, query)
-        rows = self._parts.index.snapshots(
-            path=rel, query=query, ids=hits, limit=limit, offset=offset
-        )
+        index = self._parts.index
+        members = self._members(branch)
+        if members is None:
+            rows = index.snapshots(path=rel, query=query, ids=hits, limit=limit, offset=offset)
+        else:
+            every = [r for r in index.snapshots(path=rel, query=query, ids=hits) if r.id in members]
+            rows = every[offset : None if limit is None else offset + limit]
         return [r.to_snapshot(tags.get(r.id, ())) for r in rows]
 
-    def count(self, *, path: str | None = None, query: str | None = None) -> int:
+    def count(
+        self, *, path: str | None = None, query: str | None = None, branch: str | None = None
+    ) -> int:
         """How many snapshots :meth:`log` would list without a limit."""
         self._sync()
         hits = _tag_hits(self._tags_by_snapshot(), query) if query else []
         rel = None if path is None else self._parts.relpath(path)
-        return self._parts.index.count(path=rel, query=query, ids=hits)
+        members = self._members(branch)
+        if members is None:
+            return self._parts.index.count(path=rel, query=query, ids=hits)
+        rows = self._parts.index.snapshots(path=rel, query=query, ids=hits)
+        return sum(1 for r in rows if r.id in members)
+
+    def _members(self, branch: str | None) -> set[str] | None:
+        """Ids of the snapshots on ``branch`` (``*``: any), or None when that is every one."""
+        history = self._parts.history
+        if branch == "*":
+            tips = sorted(set(history.branches().values()))
+        else:
+            name = history.current_branch() if branch is None else branch
+            head = history.branch_head(name)
+            if head is None and branch is not None:
+                known = ", ".join(sorted(history.branches())) or "none yet"
+                raise ReferenceNotFoundError(
+                    f"no branch '{branch}' (branches: {known}); 'mlversion branch' lists them"
+                )
+            tips = [head] if head else []
+        ids = history.reachable(tips)
+        if len(ids) == self._parts.index.count():
+            return None
+        return set(ids)
 
     def snapshot_model(self, sha: str, *, full: bool = True) -> Snapshot:
         """The Snapshot value for commit ``sha`` (``full``: with its stored metadata)."""

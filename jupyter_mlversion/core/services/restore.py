@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -91,16 +91,12 @@ class Restorer:
         committed on top of HEAD, so ``status`` is clean and no later snapshot is lost.
         """
         sha = self._reader.resolve(ref)
-        files = self._reader.files_at(sha)
         source = self._reader.snapshot_model(sha)
         with self._parts.lock("a checkout"):
-            specs = sorted({*self._parts.tracked_specs(), *source.tracked})
-            _, head_files = self._head_state()
-            extra = [p for p in sorted(self._tracked_now(specs, head_files)) if p not in files]
-            result = self._apply_locked(files, sha, extra, dry_run, progress, ref)
+            result = self.move_tree_locked(sha, dry_run=dry_run, progress=progress, label=ref)
             if dry_run:
                 return result
-            self._parts.write_specs(specs)
+            files = self._reader.files_at(sha)
             _, head_files = self._head_state()
             if _same_files(head_files, files):
                 return result
@@ -109,6 +105,45 @@ class Restorer:
             recorded = self._record(sorted({*files, *head_files}), message, source)
             snap = recorded.snapshot
             return replace(result, recorded=snap.id if snap else None)
+
+    def move_tree_locked(
+        self,
+        sha: str,
+        *,
+        dry_run: bool,
+        progress: Progress | None,
+        label: str,
+        known: Collection[str] = (),
+    ) -> RestoreResult:
+        """Make the tracked tree equal snapshot ``sha``, recording nothing; lock held.
+
+        Unsaved content is kept in a safety snapshot first; tracked files ``sha`` lacks are
+        deleted; the tracked set gains what ``sha`` tracked. Switching branches and
+        fast-forward merges move the tree this way, then move HEAD themselves. ``known``:
+        ids of content that needs no safety snapshot (what an aborted merge wrote).
+        """
+        files = self._reader.files_at(sha)
+        source = self._reader.snapshot_model(sha)
+        specs = sorted({*self._parts.tracked_specs(), *source.tracked})
+        _, head_files = self._head_state()
+        extra = [p for p in sorted(self._tracked_now(specs, head_files)) if p not in files]
+        result = self._apply_locked(files, sha, extra, dry_run, progress, label, known)
+        if not dry_run:
+            self._parts.write_specs(specs)
+        return result
+
+    def write_locked(
+        self,
+        targets: Mapping[str, FileEntry],
+        source: str,
+        deletions: Iterable[str],
+        *,
+        label: str,
+        progress: Progress | None = None,
+        known: Collection[str] = (),
+    ) -> RestoreResult:
+        """Write ``targets`` as snapshot ``source`` holds them, delete ``deletions``; lock held."""
+        return self._apply_locked(targets, source, deletions, False, progress, label, known)
 
     def _tracked_now(self, specs: Sequence[str], head_files: Mapping[str, FileEntry]) -> set[str]:
         """Every file now under the tracked set, the current snapshot's files or the patterns."""
@@ -201,6 +236,7 @@ class Restorer:
         dry_run: bool,
         progress: Progress | None,
         label: str,
+        known: Collection[str] = (),
     ) -> RestoreResult:
         deletions = list(deletions)
         items = self._plan(targets, deletions)  # validates every path first
@@ -209,7 +245,7 @@ class Restorer:
         if dry_run or not changed:
             return RestoreResult(source, tuple(items), dry_run)
         self._check_history(source, [targets[i.path] for i in changed if i.action == "write"])
-        safety = self._keep_unsaved(changed, label)
+        safety = self._keep_unsaved(changed, label, known)
         self._write(changed, targets, source, progress)
         return RestoreResult(source, tuple(items), False, safety)
 
@@ -292,12 +328,14 @@ class Restorer:
         meter.close()
         self._parts.index.remember(written)
 
-    def _keep_unsaved(self, changed: list[RestoreItem], label: str) -> str | None:
+    def _keep_unsaved(
+        self, changed: list[RestoreItem], label: str, expected: Collection[str] = ()
+    ) -> str | None:
         """Snapshot the current files a restore would overwrite if no snapshot holds them."""
         current = [i.current_id for i in changed if i.current_id]
         if not current:
             return None
-        known = self._parts.index.known_ids(current)
+        known = self._parts.index.known_ids(current) | set(expected)
         unsaved = [i.path for i in changed if i.current_id and i.current_id not in known]
         if not unsaved:
             return None

@@ -40,6 +40,7 @@ class SnapshotRequest:
     allow_empty: bool = False
     patterns: tuple[str, ...] = ()  # extra tracking patterns (the server's track_patterns)
     environment: Mapping[str, Any] | None = None  # what to record instead of the journal's
+    merge_parents: tuple[str, ...] = ()  # further parents: the snapshot concludes a merge
 
     @property
     def names_notebook(self) -> bool:
@@ -48,7 +49,9 @@ class SnapshotRequest:
     @property
     def plain(self) -> bool:
         """No metadata of its own: "nothing changed" may be answered from stats alone."""
-        return not (self.metrics or self.params or self.tags or self.allow_empty)
+        return not (
+            self.metrics or self.params or self.tags or self.allow_empty or self.merge_parents
+        )
 
 
 @dataclass(frozen=True)

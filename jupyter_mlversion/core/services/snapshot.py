@@ -150,7 +150,8 @@ class SnapshotService:
         values_changed = bool(metrics or params) and (
             previous is None or metrics != previous.metrics or params != previous.params
         )
-        if not changes and not fresh_cells and not values_changed and not request.allow_empty:
+        wanted = request.allow_empty or bool(request.merge_parents)
+        if not changes and not fresh_cells and not values_changed and not wanted:
             self._tag(request, head)
             self.journals.consume(scope.pending, atomic_write)
             return self._nothing(request, scope, now, warnings)
@@ -217,11 +218,18 @@ class SnapshotService:
                 git_changes[change.path] = pointer.pointer_bytes(change.new)
         who = request.author or current_author()
         when = time.time()
-        sha = parts.history.commit(git_changes, parent=head, message=message, author=who, time=when)
+        sha = parts.history.commit(
+            git_changes,
+            parent=head,
+            message=message,
+            author=who,
+            time=when,
+            merge_parents=request.merge_parents,
+        )
         row = IndexedSnapshot(
             seq=0,
             id=sha,
-            parents=(head,) if head else (),
+            parents=((head,) if head else ()) + request.merge_parents,
             author=who[0],
             email=who[1],
             time=_iso(when),

@@ -21,18 +21,29 @@ class SnapshotsHandler(MlversionHandler):
         offset = self.int_arg("offset", 0, 0)
         file_arg = self.arg("file")
         query = (self.arg("q") or "").strip()[:200] or None
+        branch = self.arg("branch") or None
+        if branch is not None and branch != "*":
+            check_ref(branch, "branch")
 
         def work(project: Project) -> dict[str, Any]:
             repo = project.repo
             file = project.file(file_arg) if file_arg else None
-            items = repo.log(path=file, query=query, limit=limit, offset=offset)
+            items = repo.log(path=file, query=query, limit=limit, offset=offset, branch=branch)
+            heads: dict[str, list[str]] = {}
+            for info in repo.branches().branches:
+                heads.setdefault(info.head, []).append(info.name)
             return {
-                "items": [s.to_dict(with_lineage=False) for s in items],
-                "total": repo.count(path=file, query=query),
+                "items": [
+                    {**s.to_dict(with_lineage=False), "branches": heads.get(s.id, [])}
+                    for s in items
+                ],
+                "total": repo.count(path=file, query=query, branch=branch),
                 "offset": offset,
                 "limit": limit,
                 "file": file,
                 "q": query,
+                "branch": branch,
+                "current_branch": repo.current_branch(),
             }
 
         self.finish(await self.run(work))
