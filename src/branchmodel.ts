@@ -22,9 +22,14 @@ import type { IJob, IRestoreResult } from './types';
 /** What changed: the list of branches, or the merge in progress. */
 export type BranchPart = 'branches' | 'merge';
 
-/** The outcome (or, dry, the plan) of a switch. */
-export interface ISwitchResult extends Partial<IRestoreResult> {
-  branch?: string;
+/** The outcome (or, dry, the plan) of a switch: the restore it ran, if the tree changed. */
+export interface ISwitchResult {
+  branch: string;
+  previous?: string;
+  created?: boolean;
+  head?: string | null;
+  dry_run?: boolean;
+  restore?: IRestoreResult | null;
 }
 
 /** Whether an answer is a job to follow rather than a finished result. */
@@ -52,9 +57,23 @@ export function branchName(text: string): string {
   return name;
 }
 
+/** Whether the conflict on `path` is settled in a merge state. */
+export function isResolved(state: IMergeState | null, path: string): boolean {
+  if (!state) {
+    return false;
+  }
+  if (Array.isArray(state.unresolved)) {
+    return !state.unresolved.includes(path);
+  }
+  if (Array.isArray(state.resolved)) {
+    return state.resolved.includes(path);
+  }
+  return state.conflicts?.find(conflict => conflict.path === path)?.resolved === true;
+}
+
 /** The conflicts of a merge state that are still to settle. */
 export function openConflicts(state: IMergeState | null): IMergeFile[] {
-  return (state?.conflicts ?? []).filter(conflict => !conflict.resolved);
+  return (state?.conflicts ?? []).filter(conflict => !isResolved(state, conflict.path));
 }
 
 /** State of the branches of the followed project. */

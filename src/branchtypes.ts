@@ -25,18 +25,19 @@ export interface IBranches {
 /** How one path comes out of a merge. */
 export type MergeOutcome = 'ours' | 'theirs' | 'merged' | 'conflict';
 
-/** A cell of a notebook in a merge: which side changed it, and whether both did. */
+/** A cell of a notebook in conflict: its place in the base notebook and what conflicts. */
 export interface IMergeCell {
   id?: string | null;
   index?: number | null;
+  /** The part both sides changed: `source`, `outputs`, ... or `cell` (added/removed). */
+  where?: string;
   outcome?: MergeOutcome | string;
-  cell_type?: string;
   [key: string]: unknown;
 }
 
-/** A row of a table in a merge, by its key: the values on each side. */
+/** A row of a table changed on both sides, by its key (`{column: value}`): each side's values. */
 export interface IMergeRow {
-  key?: unknown;
+  key?: IJSONObject | unknown;
   outcome?: MergeOutcome | string;
   base?: IJSONObject | null;
   ours?: IJSONObject | null;
@@ -47,15 +48,18 @@ export interface IMergeRow {
 /** One path of a merge preview, or one conflict of a merge in progress. */
 export interface IMergeFile {
   path: string;
-  kind?: ArtifactKind | string;
+  /** `notebook`, `table` or `file`. */
+  kind?: ArtifactKind | 'table' | string;
   outcome?: MergeOutcome;
   /** Notebooks: the cells, or counts of cells, merged and in conflict. */
   cells?: IMergeCell[] | IJSONObject | null;
   /** Tables: the rows, or counts of rows, merged and in conflict. */
   rows?: IMergeRow[] | IJSONObject | null;
-  /** Words on what happened (e.g. "no usable key column: the whole file conflicts"). */
+  /** Words on what happened (e.g. "2 row(s) changed on both sides"). */
   detail?: string | IJSONObject | null;
-  /** For a conflict of a merge in progress: settled already. */
+  /** Tables: the key columns rows were matched on. */
+  key?: string[];
+  /** Settled already (when the server marks conflicts one by one). */
   resolved?: boolean;
 }
 
@@ -72,7 +76,11 @@ export interface IMergePreview {
 /** The result of a merge job. */
 export interface IMergeResult {
   state: 'merged' | 'fast-forward' | 'up-to-date' | 'conflicts';
+  branch?: string;
   snapshot?: string | IJSONObject | null;
+  /** The snapshot that kept unsnapshotted work before the merge wrote anything. */
+  safety_snapshot?: string | null;
+  files?: IMergeFile[];
   conflicts?: IMergeFile[];
 }
 
@@ -85,6 +93,9 @@ export interface IMergeState {
   theirs?: string | null;
   message?: string | null;
   conflicts?: IMergeFile[];
+  /** Paths of the conflicts settled so far, and of those still to settle. */
+  resolved?: string[];
+  unresolved?: string[];
   [key: string]: unknown;
 }
 

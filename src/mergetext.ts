@@ -3,6 +3,7 @@
  */
 import type {
   IBranch,
+  IMergeCell,
   IMergeFile,
   IMergePreview,
   IMergeResult,
@@ -10,6 +11,7 @@ import type {
   MergeOutcome
 } from './branchtypes';
 import { plural } from './status';
+import { show } from './widgets/dom';
 import type { IJSONObject } from './types';
 
 /** The two sides of a merge, by the names a user knows them by. */
@@ -101,9 +103,40 @@ export function partsText(value: unknown, noun: 'cell' | 'row', sides: ISides): 
     .join(', ');
 }
 
+/** A row's key as typed on the command line: `id=3`, `region=west, day=2`. */
+export function keyText(key: unknown): string {
+  if (key !== null && typeof key === 'object' && !Array.isArray(key)) {
+    return Object.entries(key as IJSONObject)
+      .map(([name, value]) => `${name}=${show(value)}`)
+      .join(', ');
+  }
+  return show(key);
+}
+
+/** "cell 2 (load): source" for a conflicting cell as the server lists it. */
+export function cellText(cell: IMergeCell): string {
+  const place = typeof cell.index === 'number' ? `cell ${cell.index + 1}` : 'a cell';
+  const id = cell.id ? ` (${cell.id})` : '';
+  return `${place}${id}${cell.where ? `: ${cell.where}` : ''}`;
+}
+
+/** Up to `shown` items in words, then how many more. */
+function some<T>(items: T[], words: (item: T) => string, shown = 3): string {
+  const listed = items.slice(0, shown).map(words).join('; ');
+  return items.length > shown ? `${listed}; ${items.length - shown} more` : listed;
+}
+
+/** Whether a list of cells or rows names each one's outcome (else it lists conflicts). */
+function hasOutcomes(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.some(part => part && typeof part === 'object' && 'outcome' in part)
+  );
+}
+
 /** Everything known about one file of a merge, in one line. */
 export function fileText(file: IMergeFile, sides: ISides): string {
-  const parts = [partsText(file.cells, 'cell', sides), partsText(file.rows, 'row', sides)];
+  const parts: string[] = [];
   if (typeof file.detail === 'string') {
     parts.push(file.detail);
   } else if (file.detail && typeof file.detail === 'object') {
@@ -111,6 +144,16 @@ export function fileText(file: IMergeFile, sides: ISides): string {
     if (typeof message === 'string') {
       parts.push(message);
     }
+  }
+  if (Array.isArray(file.cells) && file.cells.length && !hasOutcomes(file.cells)) {
+    parts.push(some(file.cells as IMergeCell[], cellText));
+  } else {
+    parts.push(partsText(file.cells, 'cell', sides));
+  }
+  if (Array.isArray(file.rows) && file.rows.length && !hasOutcomes(file.rows)) {
+    parts.push(some(file.rows as IMergeRow[], row => keyText(row.key)));
+  } else {
+    parts.push(partsText(file.rows, 'row', sides));
   }
   return parts.filter(Boolean).join('; ');
 }

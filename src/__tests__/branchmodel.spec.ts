@@ -113,11 +113,11 @@ describe('BranchesModel', () => {
       create: false,
       dryRun: true
     });
-    expect(plan.items).toEqual([{ path: 'data/a.csv', action: 'write' }]);
+    expect(plan.restore?.items).toEqual([{ path: 'data/a.csv', action: 'write' }]);
     expect(branches.current).toBe('main');
     api.calls.length = 0;
     const result = await branches.switchTo('feature');
-    expect(result.safety_snapshot).toMatch(/^5{8}/);
+    expect(result.restore?.safety_snapshot).toMatch(/^5{8}/);
     expect(api.calls).toContain('project work/train.ipynb'); // the whole panel refreshed
     await new Promise(resolve => setTimeout(resolve, 0));
     expect(branches.current).toBe('feature');
@@ -134,7 +134,7 @@ describe('BranchesModel', () => {
   it('stops a merge on its conflicts, settles them one by one, then finishes', async () => {
     const { branches, failed } = await ready();
     const preview = await branches.preview('feature');
-    expect(preview.files.map(f => f.outcome)).toEqual(['conflict', 'merged', 'theirs']);
+    expect(preview.files.map(f => f.outcome)).toEqual(['merged', 'conflict', 'theirs']);
     expect(api.merge).not.toHaveBeenCalled(); // a preview writes nothing
 
     const result = await branches.mergeFrom('feature', 'Merge feature into main');
@@ -144,8 +144,8 @@ describe('BranchesModel', () => {
     expect(openConflicts(branches.merge).map(c => c.path)).toEqual(['train.ipynb', 'data/a.csv']);
 
     // Finishing with conflicts left: the server refuses and the user reads why.
-    await expect(branches.finish()).rejects.toThrow(/2 conflicts left/);
-    expect(failed[failed.length - 1]).toMatch(/resolve train.ipynb first/);
+    await expect(branches.finish()).rejects.toThrow(/2 conflict\(s\) unresolved/);
+    expect(failed[failed.length - 1]).toMatch(/train.ipynb, data\/a.csv/);
 
     await branches.resolve('train.ipynb', null, '{"cells": []}\n');
     expect(api.mergeResolve).toHaveBeenLastCalledWith(
@@ -165,7 +165,7 @@ describe('BranchesModel', () => {
     expect(branches.merge).toBeNull();
   });
 
-  it('aborts a merge whether the server answers with a job or at once', async () => {
+  it('aborts a merge whether the server answers at once or with a job', async () => {
     const { branches } = await ready();
     await branches.mergeFrom('feature');
     await new Promise(resolve => setTimeout(resolve, 0));
@@ -177,7 +177,7 @@ describe('BranchesModel', () => {
     await branches.mergeFrom('feature');
     api.mergeAbort.mockImplementationOnce(async () => {
       api.state.merge = null;
-      return { in_progress: false } as never;
+      return { id: 'j', kind: 'merge-abort', status: 'done', progress: {}, result: {} };
     });
     await branches.abort();
     await new Promise(resolve => setTimeout(resolve, 0));

@@ -30,7 +30,7 @@ import { Widget } from '@lumino/widgets';
 
 import { BranchesModel } from '../branchmodel';
 import { VersionsModel } from '../model';
-import { previewSummary, resultText } from '../mergetext';
+import { partsText, previewSummary, resultText } from '../mergetext';
 import { HistoryLanes } from '../widgets/branchlanes';
 import { BranchBar } from '../widgets/branches';
 import { HistoryPanel } from '../widgets/historypanel';
@@ -178,7 +178,10 @@ describe('MergeBanner', () => {
       'train.ipynb',
       'data/a.csv'
     ]);
-    expect(items[0].textContent).toContain('1 cell in conflict, 1 from feature');
+    expect(items[0].textContent).toContain(
+      '1 cell(s) changed on both sides; cell 2 (load): source'
+    );
+    expect(items[1].textContent).toContain('1 row(s) changed on both sides; id=3');
     const finish = () =>
       Array.from(banner.node.querySelectorAll('button')).find(
         b => b.textContent === 'Finish merge'
@@ -195,6 +198,7 @@ describe('MergeBanner', () => {
       expect.objectContaining({ path: 'train.ipynb', kind: 'notebook' }),
       SIDES
     );
+    expect(button('data/a.csv', 'Compare the rows')).not.toBeNull();
     button('data/a.csv', "Take feature's version").click();
     await settle();
     expect(api.mergeResolve).toHaveBeenLastCalledWith(
@@ -209,7 +213,7 @@ describe('MergeBanner', () => {
     await branches.resolve('train.ipynb', null, '{}\n');
     expect(finish().disabled).toBe(false);
     const message = banner.node.querySelector('input') as HTMLInputElement;
-    expect(message.value).toBe('Merge feature into main');
+    expect(message.value).toBe("Merge branch 'feature' into main");
     message.value = 'Bring the feature in';
     await banner.finish();
     expect(api.mergeContinue).toHaveBeenLastCalledWith('work/train.ipynb', 'Bring the feature in');
@@ -228,10 +232,14 @@ describe('merge previews and conflict views', () => {
       Array.from(tr.querySelectorAll('td')).map(td => td.textContent)
     );
     expect(rows).toEqual([
-      ['train.ipynb', 'notebook', 'conflict', '2 cells merged, 1 in conflict'],
-      ['data/a.csv', 'dataset', 'merged', '1 row from main, 3 from feature'],
-      ['models/m.pkl', 'model', 'taken from feature', '']
+      ['train.ipynb', 'notebook', 'merged', 'cells merged'],
+      ['data/a.csv', 'table', 'conflict', '1 row(s) changed on both sides; id=3'],
+      ['models/m.pkl', 'file', 'taken from feature', 'changed on theirs only']
     ]);
+    // A server that counts parts by outcome is read as counts.
+    expect(partsText({ merged: 2, conflict: 1 }, 'cell', SIDES)).toBe(
+      '2 cells merged, 1 in conflict'
+    );
     expect(previewSummary(preview, SIDES)).toBe(
       '3 files change; 1 conflict to resolve before the merge snapshot is taken.'
     );
@@ -246,7 +254,7 @@ describe('merge previews and conflict views', () => {
     const head = Array.from(table.querySelectorAll('th')).map(th => th.textContent);
     expect(head).toEqual(['Key', 'Base', 'main (current)', 'feature']);
     const cells = table.querySelectorAll('tbody td');
-    expect(cells[0].textContent).toBe('3');
+    expect(cells[0].textContent).toBe('id=3');
     const changed = (cell: Element) =>
       Array.from(cell.querySelectorAll('dd.jp-mod-changed')).map(dd => dd.textContent);
     expect(changed(cells[2])).toEqual(['1']); // label 0 -> 1 on main

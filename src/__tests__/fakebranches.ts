@@ -8,26 +8,25 @@ import { fakeApi, snapshotAt } from './fakeapi';
 
 export const FEATURE_HEAD = `${'f'.repeat(8)}${'b'.repeat(32)}`;
 
-/** The conflicts the fake merge stops on. */
+/** The conflicts the fake merge stops on, shaped as the server lists them. */
 export function conflicts(): IMergeFile[] {
   return [
     {
       path: 'train.ipynb',
       kind: 'notebook',
       outcome: 'conflict',
-      cells: [
-        { id: 'load', outcome: 'conflict' },
-        { id: 'plot', outcome: 'theirs' }
-      ]
+      detail: '1 cell(s) changed on both sides',
+      cells: [{ index: 1, id: 'load', where: 'source' }]
     },
     {
       path: 'data/a.csv',
-      kind: 'dataset',
+      kind: 'table',
       outcome: 'conflict',
+      detail: '1 row(s) changed on both sides',
+      key: ['id'],
       rows: [
         {
-          key: 3,
-          outcome: 'conflict',
+          key: { id: 3 },
           base: { id: 3, label: 0 },
           ours: { id: 3, label: 1 },
           theirs: { id: 3, label: 2 }
@@ -45,14 +44,9 @@ export function previewOf(): IMergePreview {
     ours: snapshotAt(0, 20).id,
     theirs: FEATURE_HEAD,
     files: [
-      {
-        path: 'train.ipynb',
-        kind: 'notebook',
-        outcome: 'conflict',
-        cells: { merged: 2, conflict: 1 }
-      },
-      { path: 'data/a.csv', kind: 'dataset', outcome: 'merged', rows: { ours: 1, theirs: 3 } },
-      { path: 'models/m.pkl', kind: 'model', outcome: 'theirs' }
+      { path: 'train.ipynb', kind: 'notebook', outcome: 'merged', detail: 'cells merged' },
+      conflicts()[1],
+      { path: 'models/m.pkl', kind: 'file', outcome: 'theirs', detail: 'changed on theirs only' }
     ]
   };
 }
@@ -92,19 +86,27 @@ export function withBranches(count = 20) {
     }),
     switchBranch: jest.fn(
       async (_: string, branch: string, options: { create?: boolean; dryRun?: boolean } = {}) => {
+        const previous = state.current;
         if (!options.dryRun) {
           if (options.create) {
             state.heads[branch] = state.heads[state.current];
           }
           state.current = branch;
         }
+        const dry = Boolean(options.dryRun);
         return job(
           {
             branch,
-            target: branch,
-            dry_run: Boolean(options.dryRun),
-            safety_snapshot: options.dryRun ? null : `${'5'.repeat(8)}${'a'.repeat(32)}`,
-            items: [{ path: 'data/a.csv', action: 'write' }]
+            previous,
+            created: Boolean(options.create),
+            head: state.heads[branch] ?? null,
+            dry_run: dry,
+            restore: {
+              target: branch,
+              dry_run: dry,
+              safety_snapshot: dry ? null : `${'5'.repeat(8)}${'a'.repeat(32)}`,
+              items: [{ path: 'data/a.csv', action: 'write' }]
+            }
           },
           'switch'
         );
@@ -112,31 +114,45 @@ export function withBranches(count = 20) {
     ),
     mergePreview: jest.fn(async () => previewOf()),
     merge: jest.fn(async (_: string, branch: string) => {
-      state.merge = { in_progress: true, branch, conflicts: conflicts() };
-      return job({ state: 'conflicts', conflicts: conflicts() }, 'merge');
+      const listed = conflicts();
+      state.merge = {
+        in_progress: true,
+        branch,
+        message: `Merge branch '${branch}' into ${state.current}`,
+        conflicts: listed,
+        resolved: [],
+        unresolved: listed.map(c => c.path)
+      };
+      return job({ state: 'conflicts', branch, conflicts: listed, files: listed }, 'merge');
     }),
-    mergeState: jest.fn(async (): Promise<IMergeState> => state.merge ?? { in_progress: false }),
-    mergeAbort: jest.fn(async () => {
+    mergeState: jest.fn(
+      async (): Promise<IMergeState> =>
+        state.merge ?? { in_progress: false, branch: null, conflicts: [], resolved: [] }
+    ),
+    // The server undoes a merge and settles a conflict at once, and finishes one at once too.
+    mergeAbort: jest.fn(async (): Promise<IJob | IMergeState> => {
+      const branch = state.merge?.branch;
       state.merge = null;
-      return job({ state: 'aborted' }, 'merge-abort');
+      return { aborted: true, branch, head: state.heads[state.current] };
     }),
-    mergeContinue: jest.fn(async () => {
-      const open = (state.merge?.conflicts ?? []).filter(c => !c.resolved);
+    mergeContinue: jest.fn(async (): Promise<IJob | IMergeState> => {
+      const open = state.merge?.unresolved ?? [];
       if (open.length) {
-        throw new Error(`${open.length} conflicts left: resolve ${open[0].path} first`);
+        throw new Error(`${open.length} conflict(s) unresolved: ${open.join(', ')}`);
       }
       state.merge = null;
-      return job({ state: 'merged', snapshot: `${'e'.repeat(8)}${'a'.repeat(32)}` }, 'merge');
+      return { state: 'merged', snapshot: `${'e'.repeat(8)}${'a'.repeat(32)}` };
     }),
     mergeResolve: jest.fn(
       async (_: string, file: string, side: string | null, content?: string) => {
-        const conflict = state.merge?.conflicts?.find(c => c.path === file);
-        if (!conflict) {
-          throw new Error(`${file} is not in conflict`);
+        const merge = state.merge;
+        if (!merge?.conflicts?.some(c => c.path === file)) {
+          throw new Error(`${file} is not a conflict of this merge`);
         }
-        conflict.resolved = true;
-        conflict.detail = side ?? (content === undefined ? 'as edited' : 'content');
-        return state.merge!;
+        merge.resolved = [...(merge.resolved ?? []), file];
+        merge.unresolved = (merge.unresolved ?? []).filter(path => path !== file);
+        merge.detail = `${file}: ${side ?? (content === undefined ? 'as edited' : 'content')}`;
+        return merge;
       }
     ),
     notebookMerge: jest.fn()

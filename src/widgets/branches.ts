@@ -36,7 +36,7 @@ export interface IBranchHost {
 
 /** A switch plan's count of files it writes or deletes. */
 function changes(plan: ISwitchResult): number {
-  return (plan.items ?? []).filter(item => item.action !== 'unchanged').length;
+  return (plan.restore?.items ?? []).filter(item => item.action !== 'unchanged').length;
 }
 
 /** The current branch, its menu, and the merge button. */
@@ -192,7 +192,7 @@ export class BranchBar extends Widget {
             {},
             'Work not yet in a snapshot is kept in a safety snapshot first, so nothing is lost.'
           ),
-          planTable({ target: name, dry_run: true, items: plan.items ?? [] })
+          planTable({ target: name, dry_run: true, items: plan.restore?.items ?? [] })
         );
         const answer = await showDialog({
           title: `Switch to ${name}?`,
@@ -208,9 +208,8 @@ export class BranchBar extends Widget {
       }
       const result = await this._branches.switchTo(name);
       await this._host.reload();
-      const safety = result.safety_snapshot
-        ? ` Unsnapshotted work was kept in snapshot ${result.safety_snapshot.slice(0, 8)}.`
-        : '';
+      const kept = result.restore?.safety_snapshot;
+      const safety = kept ? ` Unsnapshotted work was kept in snapshot ${kept.slice(0, 8)}.` : '';
       Notification.success(`Switched to ${name}.${safety}`, { autoClose: 5000 });
       return true;
     } catch {

@@ -6,7 +6,7 @@ import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import type { BranchesModel } from '../branchmodel';
-import { openConflicts } from '../branchmodel';
+import { isResolved, openConflicts } from '../branchmodel';
 import type { IMergeFile, IMergePreview, IMergeResult } from '../branchtypes';
 import {
   ISides,
@@ -90,7 +90,7 @@ class PreviewBody extends Widget {
     this.addClass('jp-mlversion-merge-dialog');
     this._message = h('input', {
       className: 'jp-mlversion-input',
-      value: `Merge ${sides.theirs} into ${sides.ours}`,
+      value: `Merge branch '${sides.theirs}' into ${sides.ours}`,
       'aria-label': 'Merge snapshot message'
     });
     this.node.append(
@@ -202,7 +202,7 @@ export class MergeBanner extends Widget {
     const sides = this.sides;
     const open = openConflicts(merge);
     const busy = this._model.versions.busy !== '';
-    const draft = merge.message || `Merge ${sides.theirs} into ${sides.ours}`;
+    const draft = merge.message || `Merge branch '${sides.theirs}' into ${sides.ours}`;
     if (this._filled !== draft) {
       this._message.value = draft;
       this._filled = draft;
@@ -242,7 +242,9 @@ export class MergeBanner extends Widget {
       h(
         'ul',
         { className: 'jp-mlversion-conflicts', 'aria-label': 'Conflicts' },
-        (merge.conflicts ?? []).map(conflict => this._conflict(conflict, sides, busy))
+        (merge.conflicts ?? []).map(conflict =>
+          this._conflict(conflict, isResolved(merge, conflict.path), sides, busy)
+        )
       ),
       h('label', { className: 'jp-mlversion-merge-message' }, 'Message', this._message),
       h('div', { className: 'jp-mlversion-actions' }, finish, abort)
@@ -286,8 +288,12 @@ export class MergeBanner extends Widget {
     }
   }
 
-  private _conflict(conflict: IMergeFile, sides: ISides, busy: boolean): HTMLElement {
-    const resolved = conflict.resolved === true;
+  private _conflict(
+    conflict: IMergeFile,
+    resolved: boolean,
+    sides: ISides,
+    busy: boolean
+  ): HTMLElement {
     const settle = (side: 'ours' | 'theirs'): Promise<void> =>
       this._model
         .resolve(conflict.path, side)
@@ -305,7 +311,8 @@ export class MergeBanner extends Widget {
         },
         label
       );
-    const canView = conflict.kind === 'notebook' || conflict.kind === 'dataset';
+    const table = conflict.kind === 'table' || conflict.kind === 'dataset';
+    const canView = conflict.kind === 'notebook' || table;
     return h(
       'li',
       {

@@ -7,7 +7,7 @@ import { Widget } from '@lumino/widgets';
 import type { BranchesModel } from '../branchmodel';
 import type { IMergeFile, IMergeRow } from '../branchtypes';
 import { errorText } from '../model';
-import { ISides, conflictRows, fileText, rowColumns } from '../mergetext';
+import { ISides, conflictRows, fileText, keyText, rowColumns } from '../mergetext';
 import { h, replaceChildren, show } from './dom';
 
 /** The buttons row on top of a conflict view. */
@@ -68,7 +68,7 @@ export function rowConflictTable(file: IMergeFile, sides: ISides): HTMLElement {
         return h(
           'tr',
           {},
-          h('td', {}, h('code', {}, show(row.key))),
+          h('td', {}, h('code', {}, keyText(row.key))),
           h('td', {}, rowCell(row.base, null, columns)),
           h('td', {}, rowCell(row.ours, row.base, columns)),
           h('td', {}, rowCell(row.theirs, row.base, columns))

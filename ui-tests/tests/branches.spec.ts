@@ -1,0 +1,241 @@
+/**
+ * Branches and merge from the Versions panel, end to end against the real server: create a
+ * branch, snapshot on it and on main, switch between them, see the lanes, merge cleanly;
+ * resolve a conflicting notebook cell in nbdime's merge view; abort a merge.
+ *
+ * The first test builds its branches from the panel. The others start from make_branches.py,
+ * whose two branches change the same cell of the notebook, so the merge stops on it.
+ */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+import { expect, test } from '@jupyterlab/galata';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+import { SIDEBAR, callAPI, makeProject, openProject, serverRoot, volatile } from './helpers';
+
+type Snapshot = { id: string; parents: string[]; message: string; branches?: string[] };
+type Detail = { snapshot: Snapshot; files: { path: string; id: string }[] };
+type MergeState = { in_progress: boolean; unresolved?: string[] };
+
+// Galata answers every URL matching /api/me with a mock user by default, and
+// `mlversion/api/merge` matches it: this spec needs the real merge route.
+test.use({ autoGoto: true, mockUser: false });
+
+/** A project from make_branches.py (branches main and tweak, conflicting in one cell). */
+function makeBranches(root: string, name: string): string {
+  return execFileSync(
+    process.env.MLVERSION_PYTHON ?? 'python',
+    [path.join(__dirname, 'make_branches.py'), root, name],
+    { encoding: 'utf-8', timeout: 240_000 }
+  ).trim();
+}
+
+/** A text file of the served folder as the Jupyter contents API gives it. */
+async function fileText(page: IJupyterLabPageFixture, file: string): Promise<string> {
+  const response = await page.request.get(`/api/contents/${file}?content=1&format=text&type=file`);
+  expect(response.ok(), `${file}: ${response.status()}`).toBeTruthy();
+  return ((await response.json()) as { content: string }).content;
+}
+
+/** Pick an entry of the branch menu in the panel's header. */
+async function branchMenu(page: IJupyterLabPageFixture, panel: Locator, item: string) {
+  await panel.locator('.jp-mlversion-branch-button').click();
+  const menu = page.locator('.jp-mlversion-branch-menu');
+  await menu.locator('.lm-Menu-item', { hasText: item }).first().click();
+}
+
+/** "Merge..." from the header: choose `branch`, then answer the preview with `button`. */
+async function mergeFrom(
+  page: IJupyterLabPageFixture,
+  panel: Locator,
+  branch: string
+): Promise<Locator> {
+  await panel.getByRole('button', { name: 'Merge…' }).click();
+  const dialog = page.locator('.jp-Dialog');
+  await dialog.getByLabel('Branch to merge from').selectOption(branch);
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await expect(dialog.locator('.jp-mlversion-merge-preview')).toBeVisible({ timeout: 60_000 });
+  return dialog;
+}
+
+test('creates a branch, snapshots on it and on main, and merges it cleanly', async ({ page }) => {
+  test.setTimeout(240_000);
+  await makeProject(page, 'br');
+  const panel = await openProject(page, 'br');
+  const branchButton = panel.locator('.jp-mlversion-branch-button');
+  await expect(branchButton).toHaveAccessibleName('Branch: main');
+  // One branch: the history stays a plain list, with no branch filter.
+  await expect(panel.locator('.jp-mlversion-branch-filter')).toBeHidden();
+  await expect(panel.locator('svg.jp-mlversion-lanes')).toHaveCount(0);
+
+  // 1. Create "feature" from the menu: it starts at the current snapshot and becomes current.
+  await branchMenu(page, panel, 'New Branch…');
+  await page.locator('.jp-Dialog input').fill('feature');
+  await page.locator('.jp-Dialog').getByRole('button', { name: 'Create and switch' }).click();
+  await expect(branchButton).toHaveAccessibleName('Branch: feature', { timeout: 60_000 });
+
+  // 2. Snapshot on feature: the fixture's uncommitted change (the CSV grew to 30 rows).
+  await expect(panel.locator('.jp-mlversion-change', { hasText: 'data/train.csv' })).toBeVisible();
+  await panel.getByLabel('Snapshot message').fill('Thirty rows on feature');
+  await panel.getByRole('button', { name: 'Snapshot', exact: true }).click();
+  await expect(panel.locator('.jp-mlversion-StatusPanel .jp-mlversion-note')).toHaveText(
+    /Snapshot \w+ taken/,
+    { timeout: 60_000 }
+  );
+  const onFeature = await callAPI<Detail>(page, 'snapshots/HEAD?path=br/train.ipynb');
+  expect(onFeature.snapshot.message).toBe('Thirty rows on feature');
+
+  // 3. Switch back to main: the preview names the CSV, and the file is main's again.
+  await branchMenu(page, panel, 'main');
+  const confirm = page.locator('.jp-Dialog');
+  await expect(confirm.locator('.jp-mlversion-plan')).toContainText('data/train.csv');
+  await confirm.getByRole('button', { name: /Switch \(1 file\)/ }).click();
+  await expect(branchButton).toHaveAccessibleName('Branch: main', { timeout: 60_000 });
+  expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(21);
+
+  // 4. Snapshot on main: a new title in the notebook (the panel saves it first).
+  await page.notebook.setCell(0, 'markdown', '# Training on main');
+  await panel.getByLabel('Snapshot message').fill('Retitle on main');
+  await panel.getByRole('button', { name: 'Snapshot', exact: true }).click();
+  await expect(panel.locator('.jp-mlversion-StatusPanel .jp-mlversion-note')).toHaveText(
+    /Snapshot \w+ taken/,
+    { timeout: 60_000 }
+  );
+
+  // 5. Two branches: every line is listed, in lanes, with each head named.
+  const filter = panel.locator('.jp-mlversion-branch-filter');
+  await expect(filter).toBeVisible();
+  await expect(filter).toHaveValue('*');
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('4 snapshots');
+  await expect(panel.locator('.jp-mlversion-row svg.jp-mlversion-lanes')).toHaveCount(4);
+  await expect(panel.locator('.jp-mlversion-branch', { hasText: 'feature' })).toHaveCount(1);
+  await expect(panel.locator('.jp-mlversion-branch.jp-mod-current')).toHaveText('main');
+  await expect(panel.locator('.jp-mlversion-HistoryPanel')).toHaveScreenshot('branch-lanes.png', {
+    mask: volatile(panel),
+    maxDiffPixelRatio: 0.02
+  });
+  // Filtered to feature: its snapshot and the two it started from.
+  await filter.selectOption('feature');
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('3 snapshots');
+  await filter.selectOption('*');
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('4 snapshots');
+
+  // 6. Merge feature into main: the preview says what comes from where, then one snapshot.
+  const dialog = await mergeFrom(page, panel, 'feature');
+  const preview = dialog.locator('.jp-mlversion-merge-preview');
+  await expect(preview.locator('tr', { hasText: 'data/train.csv' })).toContainText(
+    'taken from feature'
+  );
+  await expect(preview.locator('tr', { hasText: 'train.ipynb' })).toContainText('kept from main');
+  await expect(dialog).toContainText('merges cleanly');
+  await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('5 snapshots', {
+    timeout: 60_000
+  });
+  const merged = await callAPI<Detail>(page, 'snapshots/HEAD?path=br/train.ipynb');
+  expect(merged.snapshot.parents).toHaveLength(2);
+  expect(merged.snapshot.parents).toContain(onFeature.snapshot.id);
+  await expect(panel.locator('.jp-mlversion-row').first()).toHaveClass(/jp-mod-merge/);
+  // Both sides' changes are in the working tree and in the merge snapshot.
+  expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(31);
+  expect(await fileText(page, 'br/train.ipynb')).toContain('# Training on main');
+  await expect(panel.locator('.jp-mlversion-summary')).toHaveText(/Up to date/);
+});
+
+test('resolves a conflicting notebook cell in nbdime’s merge view', async ({ page }) => {
+  test.setTimeout(240_000);
+  const root = await serverRoot(page);
+  makeBranches(root, 'conflict');
+  const panel = await openProject(page, 'conflict');
+  const dialog = await mergeFrom(page, panel, 'tweak');
+  const row = dialog.locator('.jp-mlversion-merge-preview tr', { hasText: 'train.ipynb' });
+  await expect(row).toContainText('conflict');
+  await expect(row).toContainText('load-data');
+  await dialog.getByRole('button', { name: 'Merge and resolve' }).click();
+
+  // The merge waits in the panel with its one conflict.
+  const banner = panel.locator('.jp-mlversion-MergeBanner');
+  await expect(banner).toContainText('Merging tweak into main: 1 conflict left', {
+    timeout: 60_000
+  });
+  await expect(banner.getByRole('button', { name: 'Finish merge' })).toBeDisabled();
+  await expect(page.locator(SIDEBAR)).toHaveScreenshot('merge-banner.png', {
+    mask: volatile(page.locator(SIDEBAR)),
+    maxDiffPixelRatio: 0.02
+  });
+
+  // nbdime's merge view opens in the main area; take tweak's side of the cell and save.
+  await banner.getByRole('button', { name: 'Resolve in the merge view: train.ipynb' }).click();
+  const view = page.locator('.jp-mlversion-MergeView');
+  await expect(view.locator('.jp-Notebook-merge')).toBeVisible({ timeout: 60_000 });
+  await expect(view.locator('.jp-mlversion-note')).toContainText('conflict');
+  await pickRemote(view);
+  await view.getByRole('button', { name: 'Save resolution' }).click();
+  const anyway = page.locator('.jp-Dialog').getByRole('button', { name: 'Save anyway' });
+  if (await anyway.isVisible().catch(() => false)) {
+    await anyway.click();
+  }
+  await expect(view).toHaveCount(0, { timeout: 30_000 });
+  await expect(banner).toContainText('all conflicts resolved');
+  const state = await callAPI<MergeState>(page, 'merge?path=conflict/train.ipynb');
+  expect(state.unresolved).toEqual([]);
+
+  // Finish: a snapshot with two parents whose load cell is tweak's.
+  await banner.getByRole('button', { name: 'Finish merge' }).click();
+  await expect(banner).toBeHidden({ timeout: 60_000 });
+  const merged = await callAPI<Detail>(page, 'snapshots/HEAD?path=conflict/train.ipynb');
+  expect(merged.snapshot.parents).toHaveLength(2);
+  const notebook = JSON.parse(await fileText(page, 'conflict/train.ipynb'));
+  const load = notebook.cells.find((c: { id: string }) => c.id === 'load-data');
+  const source = Array.isArray(load.source) ? load.source.join('') : load.source;
+  expect(source).toContain('.head(5)');
+  expect(source).not.toContain('<<<<<<<');
+  expect(source).not.toContain('dropna');
+});
+
+/**
+ * In nbdime's view, take the remote side (the branch merged from) of the conflicted source:
+ * its picker in the right-hand editor's gutter, then the conflict mark in the merged editor.
+ */
+async function pickRemote(view: Locator): Promise<void> {
+  const picker = view.locator('.cm-merge-right-editor .jp-Merge-gutter-picker').first();
+  await expect(picker).toBeVisible();
+  await picker.click();
+  const mark = view.locator('.cm-merge-editor .jp-Merge-gutter-conflict').first();
+  if (await mark.isVisible().catch(() => false)) {
+    await mark.click();
+  }
+}
+
+test('aborts a merge and leaves every file as it was', async ({ page }) => {
+  test.setTimeout(240_000);
+  const root = await serverRoot(page);
+  makeBranches(root, 'abort');
+  const panel = await openProject(page, 'abort');
+  // The notebook as JupyterLab saves it (its kernel's metadata): what the merge starts from.
+  await page.notebook.save();
+  const before = await fileText(page, 'abort/train.ipynb');
+  const head = await callAPI<Detail>(page, 'snapshots/HEAD?path=abort/train.ipynb');
+
+  const dialog = await mergeFrom(page, panel, 'tweak');
+  await dialog.getByRole('button', { name: 'Merge and resolve' }).click();
+  const banner = panel.locator('.jp-mlversion-MergeBanner');
+  await expect(banner).toContainText('1 conflict left', { timeout: 60_000 });
+  // The conflicting notebook holds nbdime's inline markers while the merge waits.
+  expect(await fileText(page, 'abort/train.ipynb')).toContain('<<<<<<<');
+
+  await banner.getByRole('button', { name: 'Abort merge' }).click();
+  await page.locator('.jp-Dialog').getByRole('button', { name: 'Abort merge' }).click();
+  await expect(banner).toBeHidden({ timeout: 60_000 });
+  expect(await fileText(page, 'abort/train.ipynb')).toBe(before);
+  const state = await callAPI<MergeState>(page, 'merge?path=abort/train.ipynb');
+  expect(state.in_progress).toBe(false);
+  const after = await callAPI<Detail>(page, 'snapshots/HEAD?path=abort/train.ipynb');
+  expect(after.snapshot.id).toBe(head.snapshot.id);
+  await expect(panel.locator('.jp-mlversion-summary')).toHaveText(/Up to date/);
+  // The notebook on screen is the one on disk again (reloaded, no markers).
+  await expect(page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)')).not.toContainText('<<<<<<<');
+  await expect(page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)')).toContainText('dropna');
+});
