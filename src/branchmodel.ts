@@ -16,6 +16,7 @@ import type {
   INotebookMerge,
   ResolveSide
 } from './branchtypes';
+import { errorText } from './model';
 import type { IVersionsAPI, VersionsModel } from './model';
 import type { IJob, IRestoreResult } from './types';
 
@@ -156,6 +157,21 @@ export class BranchesModel {
     await this.versions.report(this.api.deleteBranch(this._path(), name, force));
     await this.refresh();
     await this.versions.history.reset().catch(() => undefined);
+  }
+
+  /**
+   * Delete `name` if no snapshot would be left on no branch; otherwise delete nothing and
+   * return the server's refusal, which names those snapshots.
+   */
+  async removeIfMerged(name: string): Promise<string | null> {
+    try {
+      await this.api.deleteBranch(this._path(), name, false);
+    } catch (error) {
+      return errorText(error);
+    }
+    await this.refresh();
+    await this.versions.history.reset().catch(() => undefined);
+    return null;
   }
 
   /** What switching to `branch` would write and delete (nothing is written). */

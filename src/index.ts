@@ -15,6 +15,9 @@ import { VersionsSidebar } from './sidebar';
 import { PLUGIN_ID } from './tokens';
 import { DetailsWidget } from './widgets/details';
 
+/** Work shorter than this shows no progress toast (milliseconds). */
+const PROGRESS_DELAY_MS = 400;
+
 /** Rank in the left sidebar: after the file browser, git and the table of contents. */
 const SIDEBAR_RANK = 600;
 
@@ -138,20 +141,36 @@ const plugin: JupyterFrontEndPlugin<void> = {
     model.failed.connect((_, message) => {
       Notification.error(message, { autoClose: 8000 });
     });
+    // Work that ends quickly shows no toast: a toast created and dismissed in the same moment
+    // could stay on screen ("working…" after the job ended).
     let progressId = '';
+    let progressText = '';
+    let progressTimer: ReturnType<typeof setTimeout> | null = null;
     model.progress.connect((_, progress) => {
       if (progress === null) {
+        if (progressTimer !== null) {
+          clearTimeout(progressTimer);
+          progressTimer = null;
+        }
         if (progressId) {
           Notification.dismiss(progressId);
         }
         progressId = '';
-      } else if (progressId) {
-        const message = `${progress.title}: ${progress.text || 'working…'}`;
+        progressText = '';
+        return;
+      }
+      const message = `${progress.title}: ${progress.text || 'working…'}`;
+      if (message === progressText) {
+        return;
+      }
+      progressText = message;
+      if (progressId) {
         Notification.update({ id: progressId, message, type: 'in-progress' });
-      } else {
-        progressId = Notification.emit(`${progress.title}: working…`, 'in-progress', {
-          autoClose: false
-        });
+      } else if (progressTimer === null) {
+        progressTimer = setTimeout(() => {
+          progressTimer = null;
+          progressId = Notification.emit(progressText, 'in-progress', { autoClose: false });
+        }, PROGRESS_DELAY_MS);
       }
     });
 

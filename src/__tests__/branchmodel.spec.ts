@@ -90,6 +90,21 @@ describe('BranchesModel', () => {
     expect(failed).toEqual(["branch 'feature' exists; pick another name"]);
   });
 
+  it('deletes a merged branch at once and an unmerged one only when forced', async () => {
+    const { branches, failed } = await ready();
+    await branches.create('done');
+    expect(await branches.removeIfMerged('done')).toBeNull();
+    expect(branches.branches.map(b => b.name)).not.toContain('done');
+    // Unmerged: nothing is deleted, and the refusal names what would be lost.
+    const refusal = await branches.removeIfMerged('feature');
+    expect(refusal).toMatch(/2 snapshot\(s\) on no branch/);
+    expect(branches.branches.map(b => b.name)).toContain('feature');
+    expect(failed).toEqual([]); // the caller asks the user; no error notification
+    await branches.remove('feature', true);
+    expect(api.deleteBranch).toHaveBeenLastCalledWith('work/train.ipynb', 'feature', true);
+    expect(branches.branches.map(b => b.name)).not.toContain('feature');
+  });
+
   it('filters the history by branch on the server', async () => {
     const { model } = await ready();
     api.calls.length = 0;

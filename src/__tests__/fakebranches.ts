@@ -81,7 +81,12 @@ export function withBranches(count = 20) {
       state.heads[name] = ref ?? state.heads[state.current];
       return list();
     }),
-    deleteBranch: jest.fn(async (_: string, name: string) => {
+    deleteBranch: jest.fn(async (_: string, name: string, force = false) => {
+      if (name === 'feature' && !force) {
+        throw new Error(
+          "branch 'feature' is not merged: deleting it would leave 2 snapshot(s) on no branch (ffffffff); merge it, or delete it anyway with 'mlversion branch -D feature'"
+        );
+      }
       delete state.heads[name];
     }),
     switchBranch: jest.fn(

@@ -217,25 +217,32 @@ export class BranchBar extends Widget {
     }
   }
 
-  /** Delete `name` after asking; an unmerged branch needs a second, explicit yes. */
+  /**
+   * Delete `name` after asking; when the server refuses because snapshots would be left on no
+   * branch, ask a second time with its words before deleting anyway.
+   */
   async deleteBranch(name: string): Promise<void> {
-    const branch = this._branches.branches.find(b => b.name === name);
-    const unmerged = branch?.merged === false;
     const answer = await showDialog({
       title: `Delete branch ${name}?`,
-      body: unmerged
-        ? `${name} has snapshots that no other branch holds (${branch?.ahead ?? 'some'}); they stay reachable only through tags and the registry.`
-        : `Its snapshots stay in the history of the branches that merged them.`,
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.warnButton({ label: unmerged ? 'Delete unmerged branch' : 'Delete' })
-      ]
+      body: 'Snapshots it shares with other branches stay in their history.',
+      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
     });
     if (!answer.button.accept) {
       return;
     }
     try {
-      await this._branches.remove(name, unmerged);
+      const refusal = await this._branches.removeIfMerged(name);
+      if (refusal !== null) {
+        const again = await showDialog({
+          title: `${name} is not merged`,
+          body: refusal,
+          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete anyway' })]
+        });
+        if (!again.button.accept) {
+          return;
+        }
+        await this._branches.remove(name, true);
+      }
       Notification.success(`Branch ${name} deleted.`, { autoClose: 4000 });
     } catch {
       // The model told the user.
@@ -247,11 +254,12 @@ export class BranchBar extends Widget {
     const model = this._branches;
     const find = (name: unknown) => model.branches.find(branch => branch.name === name);
     commands.addCommand('switch', {
-      label: args => String(args.name),
-      caption: args => {
+      label: args => {
         const branch = find(args.name);
-        return branch ? aheadBehind(branch) : '';
+        const standing = branch ? aheadBehind(branch) : '';
+        return standing ? `${String(args.name)} · ${standing}` : String(args.name);
       },
+      caption: args => `Switch to ${String(args.name)}`,
       isToggled: args => args.name === model.current,
       execute: args => void this.switchTo(String(args.name))
     });

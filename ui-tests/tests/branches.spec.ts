@@ -43,7 +43,7 @@ async function fileText(page: IJupyterLabPageFixture, file: string): Promise<str
 async function branchMenu(page: IJupyterLabPageFixture, panel: Locator, item: string) {
   await panel.locator('.jp-mlversion-branch-button').click();
   const menu = page.locator('.jp-mlversion-branch-menu');
-  await menu.locator('.lm-Menu-item', { hasText: item }).first().click();
+  await menu.locator('.lm-Menu-item', { hasText: new RegExp(`^${item}`) }).first().click();
 }
 
 /** "Merge..." from the header: choose `branch`, then answer the preview with `button`. */
@@ -91,7 +91,8 @@ test('creates a branch, snapshots on it and on main, and merges it cleanly', asy
   await branchMenu(page, panel, 'main');
   const confirm = page.locator('.jp-Dialog');
   await expect(confirm.locator('.jp-mlversion-plan')).toContainText('data/train.csv');
-  await confirm.getByRole('button', { name: /Switch \(1 file\)/ }).click();
+  // The CSV, and the notebook as JupyterLab saved it (its kernel's metadata).
+  await confirm.getByRole('button', { name: /^Switch \(\d+ files?\)$/ }).click();
   await expect(branchButton).toHaveAccessibleName('Branch: main', { timeout: 60_000 });
   expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(21);
 
@@ -200,10 +201,17 @@ test('resolves a conflicting notebook cell in nbdime’s merge view', async ({ p
  * its picker in the right-hand editor's gutter, then the conflict mark in the merged editor.
  */
 async function pickRemote(view: Locator): Promise<void> {
-  const picker = view.locator('.cm-merge-right-editor .jp-Merge-gutter-picker').first();
+  // The cells' editors: the notebook metadata's merge view is folded away.
+  const picker = view
+    .locator('.jp-Cell-merge .cm-merge-right-editor .jp-Merge-gutter-picker')
+    .filter({ visible: true })
+    .first();
   await expect(picker).toBeVisible();
   await picker.click();
-  const mark = view.locator('.cm-merge-editor .jp-Merge-gutter-conflict').first();
+  const mark = view
+    .locator('.jp-Cell-merge .cm-merge-editor .jp-Merge-gutter-conflict')
+    .filter({ visible: true })
+    .first();
   if (await mark.isVisible().catch(() => false)) {
     await mark.click();
   }
