@@ -115,9 +115,12 @@ export function keyText(key: unknown): string {
 
 /** "cell 2 (load): source" for a conflicting cell as the server lists it. */
 export function cellText(cell: IMergeCell): string {
-  const place = typeof cell.index === 'number' ? `cell ${cell.index + 1}` : 'a cell';
+  if (typeof cell.index !== 'number') {
+    // Not one cell: the notebook's metadata, or cells added or removed on both sides.
+    return cell.where && cell.where !== 'cell' ? cell.where : 'outside the cells';
+  }
   const id = cell.id ? ` (${cell.id})` : '';
-  return `${place}${id}${cell.where ? `: ${cell.where}` : ''}`;
+  return `cell ${cell.index + 1}${id}${cell.where ? `: ${cell.where}` : ''}`;
 }
 
 /** Up to `shown` items in words, then how many more. */

@@ -61,14 +61,23 @@ async function mergeFrom(
 }
 
 test('creates a branch, snapshots on it and on main, and merges it cleanly', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   await makeProject(page, 'br');
   const panel = await openProject(page, 'br');
   const branchButton = panel.locator('.jp-mlversion-branch-button');
+  const note = panel.locator('.jp-mlversion-StatusPanel .jp-mlversion-note');
+  const snapshot = async (message: string): Promise<void> => {
+    await panel.getByLabel('Snapshot message').fill(message);
+    await panel.getByRole('button', { name: 'Snapshot', exact: true }).click();
+    await expect(note).toHaveText(/Snapshot \w+ taken/, { timeout: 60_000 });
+    await expect(panel.locator('.jp-mlversion-summary')).toHaveText(/Up to date/);
+  };
   await expect(branchButton).toHaveAccessibleName('Branch: main');
   // One branch: the history stays a plain list, with no branch filter.
   await expect(panel.locator('.jp-mlversion-branch-filter')).toBeHidden();
   await expect(panel.locator('svg.jp-mlversion-lanes')).toHaveCount(0);
+  // The fixture's pending CSV, and the notebook as JupyterLab saves it, on main first.
+  await snapshot('Thirty rows, saved from JupyterLab');
 
   // 1. Create "feature" from the menu: it starts at the current snapshot and becomes current.
   await branchMenu(page, panel, 'New Branch…');
@@ -76,52 +85,51 @@ test('creates a branch, snapshots on it and on main, and merges it cleanly', asy
   await page.locator('.jp-Dialog').getByRole('button', { name: 'Create and switch' }).click();
   await expect(branchButton).toHaveAccessibleName('Branch: feature', { timeout: 60_000 });
 
-  // 2. Snapshot on feature: the fixture's uncommitted change (the CSV grew to 30 rows).
-  await expect(panel.locator('.jp-mlversion-change', { hasText: 'data/train.csv' })).toBeVisible();
-  await panel.getByLabel('Snapshot message').fill('Thirty rows on feature');
-  await panel.getByRole('button', { name: 'Snapshot', exact: true }).click();
-  await expect(panel.locator('.jp-mlversion-StatusPanel .jp-mlversion-note')).toHaveText(
-    /Snapshot \w+ taken/,
-    { timeout: 60_000 }
+  // 2. On feature: a new cell appends a row to the CSV; snapshot both.
+  await page.notebook.addCell(
+    'code',
+    'with open("data/train.csv", "a") as f:\n    f.write("30,15.0,0\\n")'
   );
+  await page.notebook.runCell((await page.notebook.getCellCount()) - 1);
+  await page.notebook.save();
+  await expect(panel.locator('.jp-mlversion-change', { hasText: 'data/train.csv' })).toBeVisible();
+  await snapshot('One more row on feature');
   const onFeature = await callAPI<Detail>(page, 'snapshots/HEAD?path=br/train.ipynb');
-  expect(onFeature.snapshot.message).toBe('Thirty rows on feature');
+  expect(onFeature.snapshot.message).toBe('One more row on feature');
 
-  // 3. Switch back to main: the preview names the CSV, and the file is main's again.
+  // 3. Switch back to main: the preview names the files, which are main's again after it.
   await branchMenu(page, panel, 'main');
   const confirm = page.locator('.jp-Dialog');
   await expect(confirm.locator('.jp-mlversion-plan')).toContainText('data/train.csv');
-  // The CSV, and the notebook as JupyterLab saved it (its kernel's metadata).
   await confirm.getByRole('button', { name: /^Switch \(\d+ files?\)$/ }).click();
   await expect(branchButton).toHaveAccessibleName('Branch: main', { timeout: 60_000 });
-  expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(21);
-
-  // 4. Snapshot on main: a new title in the notebook (the panel saves it first).
-  await page.notebook.setCell(0, 'markdown', '# Training on main');
-  await panel.getByLabel('Snapshot message').fill('Retitle on main');
-  await panel.getByRole('button', { name: 'Snapshot', exact: true }).click();
-  await expect(panel.locator('.jp-mlversion-StatusPanel .jp-mlversion-note')).toHaveText(
-    /Snapshot \w+ taken/,
-    { timeout: 60_000 }
+  expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(31);
+  // The open notebook was reloaded from disk: main has no appending cell.
+  await expect(page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)')).not.toContainText(
+    '30,15.0,0'
   );
+
+  // 4. On main: a new title in the notebook's first cell.
+  await page.notebook.setCell(0, 'markdown', '# Training on main');
+  await snapshot('Retitle on main');
 
   // 5. Two branches: every line is listed, in lanes, with each head named.
   const filter = panel.locator('.jp-mlversion-branch-filter');
   await expect(filter).toBeVisible();
   await expect(filter).toHaveValue('*');
-  await expect(panel.locator('.jp-mlversion-count')).toHaveText('4 snapshots');
-  await expect(panel.locator('.jp-mlversion-row svg.jp-mlversion-lanes')).toHaveCount(4);
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('5 snapshots');
+  await expect(panel.locator('.jp-mlversion-row svg.jp-mlversion-lanes')).toHaveCount(5);
   await expect(panel.locator('.jp-mlversion-branch', { hasText: 'feature' })).toHaveCount(1);
   await expect(panel.locator('.jp-mlversion-branch.jp-mod-current')).toHaveText('main');
   await expect(panel.locator('.jp-mlversion-HistoryPanel')).toHaveScreenshot('branch-lanes.png', {
     mask: volatile(panel),
     maxDiffPixelRatio: 0.02
   });
-  // Filtered to feature: its snapshot and the two it started from.
+  // Filtered to feature: its snapshot and the three it started from.
   await filter.selectOption('feature');
-  await expect(panel.locator('.jp-mlversion-count')).toHaveText('3 snapshots');
-  await filter.selectOption('*');
   await expect(panel.locator('.jp-mlversion-count')).toHaveText('4 snapshots');
+  await filter.selectOption('*');
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('5 snapshots');
 
   // 6. Merge feature into main: the preview says what comes from where, then one snapshot.
   const dialog = await mergeFrom(page, panel, 'feature');
@@ -129,10 +137,11 @@ test('creates a branch, snapshots on it and on main, and merges it cleanly', asy
   await expect(preview.locator('tr', { hasText: 'data/train.csv' })).toContainText(
     'taken from feature'
   );
-  await expect(preview.locator('tr', { hasText: 'train.ipynb' })).toContainText('kept from main');
+  // Different cells changed on each side: nbdime merges the notebook cell by cell.
+  await expect(preview.locator('tr', { hasText: 'train.ipynb' })).toContainText('merged');
   await expect(dialog).toContainText('merges cleanly');
   await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
-  await expect(panel.locator('.jp-mlversion-count')).toHaveText('5 snapshots', {
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('6 snapshots', {
     timeout: 60_000
   });
   const merged = await callAPI<Detail>(page, 'snapshots/HEAD?path=br/train.ipynb');
@@ -140,9 +149,10 @@ test('creates a branch, snapshots on it and on main, and merges it cleanly', asy
   expect(merged.snapshot.parents).toContain(onFeature.snapshot.id);
   await expect(panel.locator('.jp-mlversion-row').first()).toHaveClass(/jp-mod-merge/);
   // Both sides' changes are in the working tree and in the merge snapshot.
-  expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(31);
-  expect(await fileText(page, 'br/train.ipynb')).toContain('# Training on main');
-  await expect(panel.locator('.jp-mlversion-summary')).toHaveText(/Up to date/);
+  expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(32);
+  const notebook = await fileText(page, 'br/train.ipynb');
+  expect(notebook).toContain('# Training on main');
+  expect(notebook).toContain('30,15.0,0');
 });
 
 test('resolves a conflicting notebook cell in nbdime’s merge view', async ({ page }) => {
