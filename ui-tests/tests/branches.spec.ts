@@ -21,7 +21,22 @@ type MergeState = { in_progress: boolean; unresolved?: string[] };
 
 // Galata answers every URL matching /api/me with a mock user by default, and
 // `mlversion/api/merge` matches it: this spec needs the real merge route.
-test.use({ autoGoto: true, mockUser: false });
+test.use({ autoGoto: false, mockUser: false });
+
+// Galata gives JupyterLab 15 s to start; on a loaded machine the first start can take longer,
+// and a second load is quicker (its files are cached).
+test.beforeEach(async ({ page }) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto();
+      return;
+    } catch (error) {
+      if (attempt === 3) {
+        throw error;
+      }
+    }
+  }
+});
 
 /** A project from make_branches.py (branches main and tweak, conflicting in one cell). */
 function makeBranches(root: string, name: string): string {
@@ -60,10 +75,14 @@ async function mergeFrom(
   return dialog;
 }
 
-test('creates a branch, snapshots on it and on main, and merges it cleanly', async ({ page }) => {
+test('creates a branch, snapshots on it and on main, and merges it cleanly', async ({
+  page
+}, testInfo) => {
   test.setTimeout(300_000);
-  await makeProject(page, 'br');
-  const panel = await openProject(page, 'br');
+  // A fresh project per attempt: a retry runs against the same server.
+  const br = `br-${testInfo.retry}`;
+  await makeProject(page, br);
+  const panel = await openProject(page, br);
   const branchButton = panel.locator('.jp-mlversion-branch-button');
   const note = panel.locator('.jp-mlversion-StatusPanel .jp-mlversion-note');
   const snapshot = async (message: string): Promise<void> => {
@@ -94,7 +113,7 @@ test('creates a branch, snapshots on it and on main, and merges it cleanly', asy
   await page.notebook.save();
   await expect(panel.locator('.jp-mlversion-change', { hasText: 'data/train.csv' })).toBeVisible();
   await snapshot('One more row on feature');
-  const onFeature = await callAPI<Detail>(page, 'snapshots/HEAD?path=br/train.ipynb');
+  const onFeature = await callAPI<Detail>(page, `snapshots/HEAD?path=${br}/train.ipynb`);
   expect(onFeature.snapshot.message).toBe('One more row on feature');
 
   // 3. Switch back to main: the preview names the files, which are main's again after it.
@@ -103,7 +122,7 @@ test('creates a branch, snapshots on it and on main, and merges it cleanly', asy
   await expect(confirm.locator('.jp-mlversion-plan')).toContainText('data/train.csv');
   await confirm.getByRole('button', { name: /^Switch \(\d+ files?\)$/ }).click();
   await expect(branchButton).toHaveAccessibleName('Branch: main', { timeout: 60_000 });
-  expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(31);
+  expect((await fileText(page, `${br}/data/train.csv`)).trim().split('\n')).toHaveLength(31);
   // The open notebook was reloaded from disk: main has no appending cell.
   await expect(page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)')).not.toContainText(
     '30,15.0,0'
@@ -144,22 +163,24 @@ test('creates a branch, snapshots on it and on main, and merges it cleanly', asy
   await expect(panel.locator('.jp-mlversion-count')).toHaveText('6 snapshots', {
     timeout: 60_000
   });
-  const merged = await callAPI<Detail>(page, 'snapshots/HEAD?path=br/train.ipynb');
+  const merged = await callAPI<Detail>(page, `snapshots/HEAD?path=${br}/train.ipynb`);
   expect(merged.snapshot.parents).toHaveLength(2);
   expect(merged.snapshot.parents).toContain(onFeature.snapshot.id);
   await expect(panel.locator('.jp-mlversion-row').first()).toHaveClass(/jp-mod-merge/);
   // Both sides' changes are in the working tree and in the merge snapshot.
-  expect((await fileText(page, 'br/data/train.csv')).trim().split('\n')).toHaveLength(32);
-  const notebook = await fileText(page, 'br/train.ipynb');
+  expect((await fileText(page, `${br}/data/train.csv`)).trim().split('\n')).toHaveLength(32);
+  const notebook = await fileText(page, `${br}/train.ipynb`);
   expect(notebook).toContain('# Training on main');
   expect(notebook).toContain('30,15.0,0');
 });
 
-test('resolves a conflicting notebook cell in nbdime’s merge view', async ({ page }) => {
+test('resolves a conflicting notebook cell in nbdime’s merge view', async ({
+  page
+}, testInfo) => {
   test.setTimeout(240_000);
-  const root = await serverRoot(page);
-  makeBranches(root, 'conflict');
-  const panel = await openProject(page, 'conflict');
+  const name = `conflict-${testInfo.retry}`;
+  makeBranches(await serverRoot(page), name);
+  const panel = await openProject(page, name);
   const dialog = await mergeFrom(page, panel, 'tweak');
   const row = dialog.locator('.jp-mlversion-merge-preview tr', { hasText: 'train.ipynb' });
   await expect(row).toContainText('conflict');
@@ -190,15 +211,15 @@ test('resolves a conflicting notebook cell in nbdime’s merge view', async ({ p
   }
   await expect(view).toHaveCount(0, { timeout: 30_000 });
   await expect(banner).toContainText('all conflicts resolved');
-  const state = await callAPI<MergeState>(page, 'merge?path=conflict/train.ipynb');
+  const state = await callAPI<MergeState>(page, `merge?path=${name}/train.ipynb`);
   expect(state.unresolved).toEqual([]);
 
   // Finish: a snapshot with two parents whose load cell is tweak's.
   await banner.getByRole('button', { name: 'Finish merge' }).click();
   await expect(banner).toBeHidden({ timeout: 60_000 });
-  const merged = await callAPI<Detail>(page, 'snapshots/HEAD?path=conflict/train.ipynb');
+  const merged = await callAPI<Detail>(page, `snapshots/HEAD?path=${name}/train.ipynb`);
   expect(merged.snapshot.parents).toHaveLength(2);
-  const notebook = JSON.parse(await fileText(page, 'conflict/train.ipynb'));
+  const notebook = JSON.parse(await fileText(page, `${name}/train.ipynb`));
   const load = notebook.cells.find((c: { id: string }) => c.id === 'load-data');
   const source = Array.isArray(load.source) ? load.source.join('') : load.source;
   expect(source).toContain('.head(5)');
@@ -227,30 +248,29 @@ async function pickRemote(view: Locator): Promise<void> {
   }
 }
 
-test('aborts a merge and leaves every file as it was', async ({ page }) => {
+test('aborts a merge and leaves every file as it was', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  const root = await serverRoot(page);
-  makeBranches(root, 'abort');
-  const panel = await openProject(page, 'abort');
-  // The notebook as JupyterLab saves it (its kernel's metadata): what the merge starts from.
-  await page.notebook.save();
-  const before = await fileText(page, 'abort/train.ipynb');
-  const head = await callAPI<Detail>(page, 'snapshots/HEAD?path=abort/train.ipynb');
+  const name = `abort-${testInfo.retry}`;
+  makeBranches(await serverRoot(page), name);
+  const panel = await openProject(page, name);
 
   const dialog = await mergeFrom(page, panel, 'tweak');
+  // The preview came after the panel saved the notebook: the files as the merge finds them.
+  const before = await fileText(page, `${name}/train.ipynb`);
+  const head = await callAPI<Detail>(page, `snapshots/HEAD?path=${name}/train.ipynb`);
   await dialog.getByRole('button', { name: 'Merge and resolve' }).click();
   const banner = panel.locator('.jp-mlversion-MergeBanner');
   await expect(banner).toContainText('1 conflict left', { timeout: 60_000 });
   // The conflicting notebook holds nbdime's inline markers while the merge waits.
-  expect(await fileText(page, 'abort/train.ipynb')).toContain('<<<<<<<');
+  expect(await fileText(page, `${name}/train.ipynb`)).toContain('<<<<<<<');
 
   await banner.getByRole('button', { name: 'Abort merge' }).click();
   await page.locator('.jp-Dialog').getByRole('button', { name: 'Abort merge' }).click();
   await expect(banner).toBeHidden({ timeout: 60_000 });
-  expect(await fileText(page, 'abort/train.ipynb')).toBe(before);
-  const state = await callAPI<MergeState>(page, 'merge?path=abort/train.ipynb');
+  expect(await fileText(page, `${name}/train.ipynb`)).toBe(before);
+  const state = await callAPI<MergeState>(page, `merge?path=${name}/train.ipynb`);
   expect(state.in_progress).toBe(false);
-  const after = await callAPI<Detail>(page, 'snapshots/HEAD?path=abort/train.ipynb');
+  const after = await callAPI<Detail>(page, `snapshots/HEAD?path=${name}/train.ipynb`);
   expect(after.snapshot.id).toBe(head.snapshot.id);
   await expect(panel.locator('.jp-mlversion-summary')).toHaveText(/Up to date/);
   // The notebook on screen is the one on disk again (reloaded, no markers).
