@@ -316,9 +316,10 @@ def w6(setup: Setup, rows: list[Row], ours_dir: Path, dvc_dir: Path) -> None:
         jobs["dvc"] = dvc
     t = _turns(setup, jobs)
     m = "restore an earlier version of the big file"
-    rows.append(_ratio_row("W6", m, t["ours"], "cp", t["cp"], 1.3))
-    rows.append(_ratio_row("W6", m, t["ours"], "cp + sync FILE", t["cp+sync"], None))
-    rows.append(_ratio_row("W6", m, t["ours"], "dvc checkout", t.get("dvc"), None))
+    # BENCHMARKS.md: <= 1.3x `cp` + `sync` (a restore is durable when it returns) and <= 1.0x DVC.
+    rows.append(_ratio_row("W6", m, t["ours"], "cp + sync FILE", t["cp+sync"], 1.3))
+    rows.append(_ratio_row("W6", m, t["ours"], "dvc checkout", t.get("dvc"), 1.0))
+    rows.append(_ratio_row("W6", m, t["ours"], "cp", t["cp"], None))
     copy.unlink(missing_ok=True)
 
 

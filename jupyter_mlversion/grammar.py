@@ -128,6 +128,9 @@ def _nothing(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
 
 def _log(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
     p.add_argument("--path", help="only snapshots that changed PATH")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--branch", metavar="NAME", help="the snapshots of branch NAME")
+    which.add_argument("--all", action="store_true", help="the snapshots of every branch")
     p.add_argument("-n", "--limit", type=count_value, default=None, help="at most N (default all)")
     p.add_argument("--offset", type=count_value, default=0, help="skip the newest N")
 
@@ -207,8 +210,75 @@ def _registry(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
             leaf(each)
 
 
+def _branch(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("name", nargs="?", help="create (or with -d/-D delete) this branch")
+    p.add_argument("ref", nargs="?", default="HEAD", help="where it starts (default: HEAD)")
+    p.add_argument("-d", "--delete", action="store_true", help="delete a merged branch")
+    p.add_argument("-D", dest="force_delete", action="store_true",
+                   help="delete even if its snapshots become unreachable")  # fmt: skip
+
+
+def _switch(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("name", help="the branch to work on")
+    p.add_argument("-c", "--create", action="store_true", help="create it at HEAD first")
+    p.add_argument("--dry-run", action="store_true")
+
+
+def _merge(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("branch", nargs="?", help="the branch to merge into the current one")
+    p.add_argument("-m", "--message", default="")
+    p.add_argument("--key", dest="keys", action="append", default=[], metavar="COL",
+                   help="key column(s) matching table rows (default: a unique column)")  # fmt: skip
+    p.add_argument("--metric", action=_Pairs, type=metric_value, default={}, metavar="K=V")
+    p.add_argument("--param", action=_Pairs, type=param_value, default={}, metavar="K=V")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--abort", action="store_true", help="undo the merge in progress")
+    which.add_argument("--continue", dest="cont", action="store_true",
+                       help="snapshot the resolved merge")  # fmt: skip
+    which.add_argument("--preview", action="store_true", help="say what a merge would do")
+
+
+def _resolve(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("path", help="a conflicting path of the merge in progress")
+    side = p.add_mutually_exclusive_group()
+    side.add_argument("--ours", dest="side", action="store_const", const="ours")
+    side.add_argument("--theirs", dest="side", action="store_const", const="theirs")
+
+
 def _gc(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
     p.add_argument("--prune", action="store_true", help="really delete them")
+
+
+def _remote(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+    actions.default = "list"
+    add = actions.add_parser("add", help="add a remote: a bucket URL or a shared folder")
+    add.add_argument("name", help="e.g. origin")
+    add.add_argument("url", help="s3://BUCKET/PREFIX, gs://..., az://..., file:///PATH or a path")
+    remove = actions.add_parser("remove", help="forget a remote (nothing on it is deleted)")
+    remove.add_argument("name")
+    listed = actions.add_parser("list", help="remotes with ahead/behind counts (default)")
+    for each in (add, remove, listed):
+        if leaf is not None:
+            leaf(each)
+
+
+def _clone(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("url", help="s3://BUCKET/PREFIX, gs://..., az://..., or a folder")
+    p.add_argument("dir", nargs="?", help="new folder (default: the URL's last part)")
+    p.add_argument("--no-data", dest="data", action="store_false",
+                   help="history, names and notebooks only: data comes when restored")  # fmt: skip
+
+
+def _push_pull(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("remote", nargs="?", help="default: origin, or the only remote")
+    p.add_argument("branch", nargs="?", help="default: the current branch")
+
+
+def _fetch(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("remote", nargs="?", help="default: origin, or the only remote")
+    p.add_argument("--data", nargs="*", metavar="PATH", default=None,
+                   help="also download the newest snapshot's data (or PATHS of it)")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -242,6 +312,15 @@ VERBS: tuple[Verb, ...] = (
     Verb("versions", "v0..vN of a path", _versions),
     Verb("alias", "list, move or delete aliases of a path's versions", _alias),
     Verb("registry", "the model registry", _registry),
+    Verb("branch", "list branches, create one (NAME [REF]) or delete one (-d/-D NAME)", _branch),
+    Verb("switch", "move the working tree to a branch (-c: create it first)", _switch),
+    Verb("merge", "merge a branch into the current one (--abort, --continue, --preview)", _merge),
+    Verb("resolve", "settle a merge conflict (--ours, --theirs, or the file as edited)", _resolve),
+    Verb("remote", "add, list or remove remotes (buckets or shared folders)", _remote),
+    Verb("clone", "a new project from a remote: history, names, notebooks", _clone),
+    Verb("push", "upload the snapshots, tags and registry a remote lacks", _push_pull),
+    Verb("fetch", "download a remote's history and names (--data: its data too)", _fetch),
+    Verb("pull", "fetch, then bring the current branch up to the remote's", _push_pull),
     Verb("verify", "rehash every object; report corrupt or missing ones", _nothing),
     Verb("gc", "remove objects no snapshot needs (a dry run unless --prune)", _gc),
     Verb("widget", "open the history browser (in a notebook only)", _nothing, notebook_only=True),

@@ -20,7 +20,7 @@ from ..core.errors import MlversionError
 from ..core.progress import unit_of
 from ..core.refs import split_artifact_ref
 from ..core.repository import Repository
-from . import render
+from . import branching, render
 from .parser import UsageError, parse_args
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -85,20 +85,30 @@ def cmd_untrack(args: argparse.Namespace) -> Any:
 def cmd_status(args: argparse.Namespace) -> Any:
     repo = _repo(args)
     with render.progress(enabled=not args.json) as bar:
-        return repo.status(
+        status = repo.status(
             _abs(args.paths),
             notebook=Path.cwd() / args.notebook if args.notebook else None,
             progress=bar,
-        )
+        ).to_dict()
+    if repo.remotes():  # ahead/behind of the current branch, as of the last fetch
+        status["remotes"] = [r.to_dict() for r in repo.remote_status()]
+    return status
 
 
 def cmd_log(args: argparse.Namespace) -> Any:
     repo = _repo(args)
     path = repo.relpath(Path.cwd() / args.path) if args.path else None
-    snaps = repo.log(path=path, limit=args.limit, offset=args.offset)
+    branch = "*" if args.all else args.branch
+    snaps = repo.log(path=path, limit=args.limit, offset=args.offset, branch=branch)
+    heads: dict[str, list[str]] = {}
+    for info in repo.branches().branches:
+        heads.setdefault(info.head, []).append(info.name)
     return {
-        "total": repo.count(path=path),
-        "snapshots": [s.to_dict(with_lineage=False) for s in snaps],
+        "total": repo.count(path=path, branch=branch),
+        "branch": branch or repo.current_branch(),
+        "snapshots": [
+            {**s.to_dict(with_lineage=False), "branches": heads.get(s.id, [])} for s in snaps
+        ],
     }
 
 
@@ -202,6 +212,41 @@ def cmd_registry(args: argparse.Namespace) -> Any:
     return {"models": [m.to_dict() for m in repo.registered_models()]}
 
 
+def cmd_remote(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    if args.action == "add":
+        return {"added": repo.remote_add(args.name, args.url)}
+    if args.action == "remove":
+        return {"removed": repo.remote_remove(args.name)}
+    return {"remotes": [r.to_dict() for r in repo.remote_status()]}
+
+
+def cmd_clone(args: argparse.Namespace) -> Any:
+    folder = args.dir or args.url.rstrip("/").rsplit("/", 1)[-1] or "clone"
+    with render.progress(enabled=not args.json) as bar:
+        repo, info = Repository.clone(args.url, Path.cwd() / folder, data=args.data, progress=bar)
+    return {"root": str(repo.root), **info}
+
+
+def cmd_push(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        return repo.push(args.remote, args.branch, progress=bar)
+
+
+def cmd_fetch(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    paths = _abs(args.data) if args.data else []
+    with render.progress(enabled=not args.json) as bar:
+        return repo.fetch(args.remote, data=args.data is not None, paths=paths, progress=bar)
+
+
+def cmd_pull(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    with render.progress(enabled=not args.json) as bar:
+        return repo.pull(args.remote, args.branch, progress=bar)
+
+
 def cmd_verify(args: argparse.Namespace) -> Any:
     repo = _repo(args)
     with render.progress(enabled=not args.json, unit=unit_of("verify")) as bar:
@@ -215,6 +260,7 @@ def cmd_gc(args: argparse.Namespace) -> Any:
 COMMANDS: dict[str, Handler] = {
     name[4:]: fn for name, fn in globals().items() if name.startswith("cmd_") and callable(fn)
 }
+COMMANDS.update(branching.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -243,6 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(KeyboardInterrupt(), as_json)
     if args.command == "verify" and not data["ok"]:
         return 3
+    if args.command == "merge" and data.get("state") == "conflicts":
+        return 1  # as git: a script must not go on as if the merge were done
     return 0
 
 

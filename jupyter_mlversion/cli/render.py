@@ -11,6 +11,7 @@ from typing import Any
 from ..core.layout import META_DIR
 from ..core.progress import BYTES
 from ..core.results import pending_lines
+from . import render_branches
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -140,33 +141,45 @@ def _snapshot(data: dict[str, Any], _: argparse.Namespace) -> None:
 
 
 def _status(data: dict[str, Any], _: argparse.Namespace) -> None:
+    print(f"On branch {data.get('branch', 'main')}.")
+    merging = data.get("merge")
+    if merging:
+        left = merging["unresolved"]
+        print(
+            f"Merging {merging['branch']}: {len(left)} conflict(s) unresolved"
+            + (f" ({', '.join(left)})." if left else "; 'mlversion merge --continue'.")
+        )
     if data["head"] is None and data["clean"]:
         print("No snapshot yet, and nothing tracked: 'mlversion snapshot -m \"...\" PATH...'.")
         return
     head = data["head"][:10] if data["head"] else "none"
     if data["clean"]:
         print(f"Nothing changed since snapshot {head} ({data['tracked']} tracked files).")
+        _remote_lines(data)
         return
     if data["changes"]:
         print(f"Changes since snapshot {head}:")
         _change_table(data["changes"])
     for line in pending_lines(data):
         print(line)
+    _remote_lines(data)
 
 
 def _log(data: dict[str, Any], _: argparse.Namespace) -> None:
     rows = []
     for s in data["snapshots"]:
         metrics = ", ".join(f"{k}={v:.4g}" for k, v in list(s["metrics"].items())[:3])
-        rows.append(
-            [s["short_id"], s["time"], s["author"], s["message"], ", ".join(s["tags"]), metrics]
-        )
+        names = ", ".join([*s.get("branches", ()), *s["tags"]])
+        merge = " (merge)" if len(s["parents"]) > 1 else ""
+        rows.append([s["short_id"], s["time"], s["author"], s["message"] + merge, names, metrics])
     if not rows:
         print("No snapshots yet.")
         return
-    _table(
-        f"{data['total']} snapshot(s)", ["id", "time", "author", "message", "tags", "metrics"], rows
+    branch = data.get("branch", "main")
+    title = f"{data['total']} snapshot(s) " + (
+        "on every branch" if branch == "*" else f"on {branch}"
     )
+    _table(title, ["id", "time", "author", "message", "branches, tags", "metrics"], rows)
 
 
 def _show(data: dict[str, Any], _: argparse.Namespace) -> None:
@@ -310,6 +323,75 @@ def _gc(data: dict[str, Any], _: argparse.Namespace) -> None:
         print("Run 'mlversion gc --prune' to delete them.")
 
 
+def _remote_lines(data: dict[str, Any]) -> None:
+    for r in data.get("remotes", []):
+        if r["tracking"] is None:
+            print(f"{r['branch']}: not on {r['name']} yet ('mlversion push {r['name']}')")
+        elif r["ahead"] or r["behind"]:
+            print(
+                f"{r['branch']}: {r['ahead']} ahead, {r['behind']} behind {r['name']}/{r['branch']}"
+            )
+        else:
+            print(f"{r['branch']}: up to date with {r['name']}/{r['branch']}")
+
+
+def _remote(data: dict[str, Any], _: argparse.Namespace) -> None:
+    if "added" in data or "removed" in data:
+        what = "Added" if "added" in data else "Removed"
+        item = data.get("added") or data["removed"]
+        print(f"{what} remote {item['name']}: {item['url']}")
+        return
+    if not data["remotes"]:
+        print("No remote yet: 'mlversion remote add origin s3://BUCKET/PREFIX'.")
+        return
+    for r in data["remotes"]:
+        print(f"{r['name']}\t{r['url']}")
+    _remote_lines(data)
+
+
+def _clone(data: dict[str, Any], _: argparse.Namespace) -> None:
+    head = (data["head"] or "")[:10] or "no snapshot"
+    written = [i for i in (data["restore"] or {}).get("items", []) if i["action"] != "unchanged"]
+    print(f"Cloned {data['fetch']['url']} into {data['root']}: {data['branch']} at {head}, "
+          f"{len(written)} file(s) written.")  # fmt: skip
+
+
+def _push(data: dict[str, Any], _: argparse.Namespace) -> None:
+    where = f"{data['remote']}/{data['branch']}"
+    if data["up_to_date"]:
+        print(f"{where} is up to date ({(data['new'] or '')[:10]}).")
+    else:
+        print(f"Pushed {data['snapshots']} snapshot(s) to {where} ({(data['new'] or '')[:10]}): "
+              f"{data['objects']} object(s), {_size(data['bytes'])} uploaded, "
+              f"{data['skipped']} already there.")  # fmt: skip
+    for tag in data["tag_conflicts"]:
+        print(f"tag {tag} names another snapshot on {data['remote']}: kept as it is there")
+
+
+def _fetch(data: dict[str, Any], _: argparse.Namespace) -> None:
+    branches = ", ".join(f"{b} {s[:10]}" for b, s in sorted(data["branches"].items())) or "none"
+    print(f"Fetched {data['remote']}: {data['bundles']} history bundle(s); branches: {branches}; "
+          f"registry {data['registry']}.")  # fmt: skip
+    if data["data_objects"]:
+        print(f"Downloaded {data['data_objects']} object(s), {_size(data['data_bytes'])}.")
+    for tag in data["tag_conflicts"]:
+        print(f"tag {tag} names another snapshot on {data['remote']}: the local one is kept")
+
+
+def _pull(data: dict[str, Any], _: argparse.Namespace) -> None:
+    where = f"{data['remote']}/{data['branch']}"
+    if data["action"] == "fast-forward":
+        written = [i for i in data["restore"].get("items", []) if i["action"] != "unchanged"]
+        print(f"Fast-forwarded {data['branch']} to {where} ({(data['new'] or '')[:10]}): "
+              f"{data['snapshots']} snapshot(s), {len(written)} file(s) updated.")  # fmt: skip
+    elif data["action"] == "ahead":
+        print(f"{data['branch']} is ahead of {where}: nothing to pull ('mlversion push').")
+    elif data["action"] == "no-remote-branch":
+        print(f"{data['remote']} has no branch {data['branch']} yet.")
+    else:
+        print(f"{data['branch']} is up to date with {where}.")
+
+
 def _simple(data: dict[str, Any], _: argparse.Namespace) -> None:
     for key, value in data.items():
         print(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
@@ -333,4 +415,10 @@ _RENDERERS: dict[str, Callable[[dict[str, Any], argparse.Namespace], None]] = {
     "gc": _gc,
     "track": _simple,
     "untrack": _simple,
+    **render_branches.RENDERERS,
+    "remote": _remote,
+    "clone": _clone,
+    "push": _push,
+    "fetch": _fetch,
+    "pull": _pull,
 }

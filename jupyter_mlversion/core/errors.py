@@ -139,3 +139,43 @@ class UnresolvedConflictsError(MlversionError):
     """``merge --continue`` while some conflicting paths are not resolved yet."""
 
     http_status = 409
+
+
+class RemoteError(MlversionError):
+    """A remote could not be reached or answered with an error (network, endpoint, bucket)."""
+
+    http_status = 502
+
+
+class RemoteAuthError(RemoteError):
+    """The remote refused our credentials or their permissions."""
+
+    http_status = 403
+
+
+class RemoteNotFoundError(MlversionError):
+    """No remote of that name is configured in the project."""
+
+    http_status = 404
+
+
+class RemoteCorruptError(RemoteError):
+    """An object downloaded from a remote does not match its id; it was refused."""
+
+
+class NonFastForwardError(MlversionError):
+    """A push that would drop snapshots the remote has and this project lacks."""
+
+    http_status = 409
+
+
+class DivergedError(MlversionError):
+    """Local and remote both have snapshots the other lacks; a merge is needed."""
+
+    http_status = 409
+
+
+class UnsavedWorkError(MlversionError):
+    """A pull would overwrite files holding work no snapshot has; nothing was changed."""
+
+    http_status = 409

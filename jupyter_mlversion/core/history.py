@@ -133,6 +133,28 @@ class History(TagsMixin, BranchesMixin):
         """The sha the current branch points at, or None before its first snapshot."""
         return self._resolve_ref(self.current_ref())
 
+    def current_ref(self) -> str:
+        """The branch HEAD names (``refs/heads/main``), read with ``git symbolic-ref HEAD``."""
+        code, out, _ = self._git.try_run("symbolic-ref", "-q", "HEAD")
+        return out.decode().strip() if code == 0 and out.strip() else MAIN_REF
+
+    def current_branch(self) -> str:
+        """The current branch's short name (``main``)."""
+        return self.current_ref().removeprefix("refs/heads/")
+
+    def resolve_ref(self, ref: str) -> str | None:
+        """The commit a full ref name points at, or None when it does not exist."""
+        return self._resolve_ref(validate_full_ref(ref))
+
+    def update_ref(self, ref: str, new: str, old: str | None, reason: str) -> None:
+        """Move ``ref`` from ``old`` (None: must not exist) to ``new``, compare-and-swap."""
+        self._update_ref(validate_full_ref(ref), new, old, reason)
+
+    @property
+    def runner(self) -> GitRunner:
+        """The git process runner on this repository (for bundles and ref listings)."""
+        return self._git
+
     def _break_stale_lock(self, ref: str, git_message: str) -> None:
         """Remove lock files a killed git left behind (the ref's, HEAD's, packed-refs')."""
         named = {Path(p) for p in _LOCK_RE.findall(git_message)}
@@ -454,6 +476,10 @@ class History(TagsMixin, BranchesMixin):
             return None, {}
         raw = self.read_blob(sha, STATE_FILE)
         return sha, load_state(raw)
+
+    def read_state_at(self, commit: str) -> tuple[str, dict[str, Any]]:
+        """The ``state.json`` commit ``commit`` holds (``{}`` when none)."""
+        return commit, load_state(self.read_blob(commit, STATE_FILE))
 
     def write_state(
         self,

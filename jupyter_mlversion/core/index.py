@@ -21,6 +21,8 @@ from .index_db import Connection
 from .model import CellIO, FileEntry, Snapshot
 
 SCHEMA_VERSION = "1"
+#: Meta key set once a branch was deleted: the index may hold snapshots on no branch.
+BRANCH_DELETED = "branch_deleted"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -132,7 +134,9 @@ class Index:
         with self.transaction() as db:
             for table in ("snapshots", "changes", "head_files", "lineage"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            db.execute("DELETE FROM meta WHERE key='head'")
+            # The branch heads indexed and the mark of a deleted branch describe what was
+            # removed here too (see index_sync).
+            db.execute("DELETE FROM meta WHERE key IN ('head', 'tips', 'branch_deleted')")
 
     # -- meta ------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

@@ -101,12 +101,17 @@ class Parts:
         from .store import ObjectStore
 
         cfg = self.config
-        return ObjectStore(
+        store = ObjectStore(
             self.store_root,
             avg_chunk=cfg.chunk_avg,
             min_chunk=cfg.chunk_min,
             max_chunk=cfg.chunk_max,
         )
+        if (self.meta / "remotes.json").is_file():  # a clone: missing data comes from remotes
+            from .remote.lazy import attach
+
+            attach(store, self.meta)
+        return store
 
     @cached_property
     def history(self) -> History:

@@ -25,6 +25,9 @@ UNITS: dict[str, str] = {
     "status": BYTES,
     "verify": OBJECTS,
     "gc": OBJECTS,
+    "push": BYTES,
+    "pull": BYTES,
+    "fetch": BYTES,
 }
 
 

@@ -13,6 +13,7 @@ snapshot service only through :meth:`_safety_snapshot`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,7 @@ from .layout import (
 )
 from .model import ArtifactVersion, Change, FileEntry, Snapshot, Stage
 from .parts import Parts
+from .remote.facade import RemoteMethods
 from .results import (
     AliasEvent,
     Diff,
@@ -81,8 +83,8 @@ def _check_names(rels: Iterable[str]) -> None:
             validate_path(rel)
 
 
-class Repository:
-    """A project: a folder holding ``.mlversion/``."""
+class Repository(RemoteMethods):
+    """A project: a folder holding ``.mlversion/``; its remote methods: :mod:`.remote.facade`."""
 
     def __init__(self, root: Path, *, store_path: str | Path | None = None) -> None:
         self.parts = Parts(root, store_path=store_path)
@@ -362,7 +364,16 @@ class Repository:
             kernel=kernel,
             patterns=tuple(patterns),
         )
-        return self.snapshots.status(request, progress=progress)
+        status = self.snapshots.status(request, progress=progress)
+        merging = self.merge_state()
+        summary = None
+        if merging is not None:
+            summary = {
+                "branch": merging.branch,
+                "unresolved": merging.unresolved,
+                "resolved": list(merging.resolved),
+            }
+        return replace(status, branch=self.current_branch(), merge=summary)
 
     def snapshot(
         self,

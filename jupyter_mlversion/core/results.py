@@ -19,6 +19,8 @@ class Status:
     cells: tuple[CellIO, ...] = ()  # cells run since the last snapshot, with what they touched
     metrics: dict[str, Any] = field(default_factory=dict)  # logged, and not yet recorded
     params: dict[str, Any] = field(default_factory=dict)
+    branch: str = "main"  # the current branch
+    merge: dict[str, Any] | None = None  # the merge in progress: branch, unresolved, resolved
 
     @property
     def clean(self) -> bool:
@@ -27,6 +29,8 @@ class Status:
     def to_dict(self) -> dict[str, Any]:
         return {
             "head": self.head,
+            "branch": self.branch,
+            "merge": self.merge,
             "clean": self.clean,
             "tracked": self.tracked,
             "changes": [c.to_dict() for c in self.changes],

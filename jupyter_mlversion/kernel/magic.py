@@ -13,7 +13,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 
 from ..core.errors import MlversionError
 from ..core.repository import Repository
-from . import views
+from . import branching, remotes, views
 from .parser import HelpShown, parse
 from .render import Report
 from .session import KernelSession
@@ -31,7 +31,9 @@ class MlversionMagics(Magics):
             "snapshot": self._commit,  # also reached as 'commit': the grammar's synonym
             "status": self._status,
             "log": lambda a: views.log(
-                self._repo().log(path=a.path, limit=a.limit, offset=a.offset)
+                self._repo().log(
+                    path=a.path, limit=a.limit, offset=a.offset, branch="*" if a.all else a.branch
+                )
             ),
             "show": lambda a: views.show(*self._repo().show(a.ref)),
             "diff": self._diff,
@@ -49,6 +51,12 @@ class MlversionMagics(Magics):
             "track": self._track,
             "untrack": self._untrack,
             "widget": self._widget,
+            **branching.routes(self._repo),
+            "remote": lambda a: remotes.remote(self._repo(), a),
+            "clone": remotes.clone,
+            "push": lambda a: remotes.push(self._repo(), a),
+            "fetch": lambda a: remotes.fetch(self._repo(), a),
+            "pull": lambda a: remotes.pull(self._repo(), a),
         }
 
     @line_magic

@@ -54,8 +54,12 @@ def commit(outcome: CommitOutcome) -> Report:
 
 def status(result: Status) -> Report:
     head = result.head[:10] if result.head else "no snapshot yet"
-    title = f"{result.tracked} tracked files, head {head}"
+    title = f"On branch {result.branch}: {result.tracked} tracked files, head {head}"
     report = Report(title + (": clean" if result.clean else ""))
+    if result.merge:
+        left = result.merge["unresolved"]
+        report.warning(f"merging {result.merge['branch']}: {len(left)} conflict(s) unresolved"
+                       + (f" ({', '.join(left)})" if left else ""))  # fmt: skip
     if not result.clean:
         _changes(report, result.changes, "")
         for line in pending_lines(result.to_dict()):
@@ -70,7 +74,7 @@ def log(snapshots: Sequence[Snapshot]) -> Report:
             s.short_id,
             s.time,
             s.author,
-            s.message,
+            s.message + (" (merge)" if len(s.parents) > 1 else ""),
             ", ".join(s.tags),
             ", ".join(f"{k}={v:.4g}" for k, v in sorted(s.metrics.items())),
         ]

@@ -23,6 +23,13 @@ from .handlers.meta import OpenAPIHandler, PingHandler
 from .handlers.names import AliasesHandler, TagHandler, TagsHandler, VersionsHandler
 from .handlers.project import ProjectHandler, StatusHandler
 from .handlers.registry import ModelsHandler, ModelStageHandler, RegistryHistoryHandler
+from .handlers.remotes import (
+    FetchHandler,
+    PullHandler,
+    PushHandler,
+    RemoteHandler,
+    RemotesHandler,
+)
 from .handlers.restore import RestoreCellHandler, RestorePathsHandler, RestoreSnapshotHandler
 from .handlers.snapshots import SnapshotHandler, SnapshotsHandler
 
@@ -59,6 +66,11 @@ ROUTES: list[tuple[str, type[Any]]] = [
     ("merge/continue", MergeContinueHandler),
     ("merge/resolve", MergeResolveHandler),
     ("merge/notebook", MergeNotebookHandler),
+    ("remotes", RemotesHandler),
+    ("remotes/(?P<name>[A-Za-z0-9][A-Za-z0-9._-]{0,63})", RemoteHandler),
+    ("push", PushHandler),
+    ("pull", PullHandler),
+    ("fetch", FetchHandler),
     ("jobs", JobsHandler),
     ("jobs/(?P<job_id>[^/?#]+)", JobHandler),
 ]

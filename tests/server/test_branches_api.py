@@ -46,8 +46,9 @@ async def test_branches_switch_and_snapshot_lanes(api: Api, project: Repository)
     status, body = await api("DELETE", "branches", "feature", params=P)
     assert status == 409 and project.resolve("feature")[:10] in body["message"]
     status, body = await api("DELETE", "branches", "feature", params={**P, "force": "true"})
-    assert status == 200 and body["unreachable"] == [project.history.branch_head("main") and
-                                                     body["head"]]  # fmt: skip
+    assert status == 200 and body["unreachable"] == [body["head"]]
+    _, listed = await api("GET", "branches", params=P)
+    assert [b["name"] for b in listed["branches"]] == ["main"]
 
 
 async def test_merge_preview_conflict_resolve_continue(api: Api, project: Repository) -> None:

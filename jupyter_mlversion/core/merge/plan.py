@@ -64,10 +64,10 @@ def plan_merge(
                 out.append(FileOutcome(path, _kind(path), "ours", "same change on both sides"))
             continue
         if io == ib:
-            out.append(FileOutcome(path, _kind(path), "theirs", _said(t, "theirs")))
+            out.append(FileOutcome(path, _kind(path), "theirs", _said(b, t, "theirs")))
             continue
         if it == ib:
-            out.append(FileOutcome(path, _kind(path), "ours", _said(o, "ours")))
+            out.append(FileOutcome(path, _kind(path), "ours", _said(b, o, "ours")))
             continue
         kind = _kind(path)
         if o is None or t is None:
@@ -81,8 +81,10 @@ def plan_merge(
     return out
 
 
-def _said(entry: FileEntry | None, side: str) -> str:
-    return f"removed on {side}" if entry is None else f"changed on {side} only"
+def _said(base: FileEntry | None, entry: FileEntry | None, side: str) -> str:
+    if entry is None:
+        return f"removed on {side}"
+    return f"added on {side}" if base is None else f"changed on {side} only"
 
 
 def _merge_contents(

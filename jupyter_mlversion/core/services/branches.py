@@ -13,6 +13,7 @@ from ..errors import (
     ReferenceNotFoundError,
 )
 from ..history_branches import validate_branch_name
+from ..index import BRANCH_DELETED
 from ..parts import Parts
 from ..progress import Progress
 from ..results import RestoreResult
@@ -154,6 +155,8 @@ class Branches:
                 unreachable,
             )
         history.delete_branch(name, head)
+        # Its snapshots stay indexed (tags, the registry may name them): logs must filter.
+        self._parts.index.set_meta(BRANCH_DELETED, "1")
         return BranchDeleted(name, head, unreachable)
 
     def switch(
@@ -192,6 +195,8 @@ class Branches:
                 history.set_current(name)
                 self._sync()
                 return SwitchResult(name, previous, True, here, None)
+            if name == previous and target is not None:
+                return SwitchResult(name, previous, False, target, None)  # already there
             if target is None:
                 known = ", ".join(sorted(history.branches())) or "none"
                 raise ReferenceNotFoundError(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import blake3
 
 from ..atomic import atomic_write
 from ..errors import (
+    InvalidNameError,
     MergeInProgressError,
     MlversionError,
     ReferenceNotFoundError,
@@ -44,7 +45,6 @@ class MergeResult:
     snapshot: str | None = None
     files: tuple[FileOutcome, ...] = ()
     safety_snapshot: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def conflicts(self) -> list[dict[str, Any]]:
@@ -102,7 +102,10 @@ class Merger:
 
     def _theirs(self, branch: str) -> str:
         history = self._parts.history
-        head = history.branch_head(branch) if "~" not in branch else None
+        try:
+            head = history.branch_head(branch)
+        except InvalidNameError:  # BRANCH~N, an id: any snapshot reference may be merged
+            head = None
         if head is not None:
             return head
         try:

@@ -43,6 +43,7 @@ class Names:
         from ..history_names import HEX_RE, validate_ref_name
 
         existing = self._parts.history.tags() if names else {}
+        branches = self._parts.history.branches() if names else {}
         for name in names:
             validate_ref_name("tag", name)
             if HEX_RE.fullmatch(name.lower()):
@@ -54,6 +55,11 @@ class Names:
                 raise NameExistsError(
                     f"tag '{name}' already names snapshot {existing[name][:10]}; "
                     "tags never move: choose another name"
+                )
+            if name in branches:
+                raise NameExistsError(
+                    f"'{name}' is a branch; a tag of that name would shadow it in references: "
+                    "choose another name"
                 )
 
     def tags(self) -> dict[str, str]:

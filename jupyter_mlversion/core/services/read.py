@@ -12,6 +12,7 @@ import blake3
 from .. import pointer
 from ..errors import CorruptObjectError, ReferenceNotFoundError
 from ..history_git import GitFailed
+from ..index import BRANCH_DELETED
 from ..model import ArtifactVersion, Change, FileEntry, Kind, Snapshot, ValueDelta
 from ..parts import Parts
 from ..refs import ArtifactRef, split_artifact_ref
@@ -90,19 +91,23 @@ class Reader:
     def _members(self, branch: str | None) -> set[str] | None:
         """Ids of the snapshots on ``branch`` (``*``: any), or None when that is every one."""
         history = self._parts.history
+        heads = history.branches()
         if branch == "*":
-            tips = sorted(set(history.branches().values()))
+            tips = sorted(set(heads.values()))
         else:
             name = history.current_branch() if branch is None else branch
-            head = history.branch_head(name)
-            if head is None and branch is not None:
-                known = ", ".join(sorted(history.branches())) or "none yet"
+            if branch is not None and name not in heads:
+                known = ", ".join(sorted(heads)) or "none yet"
                 raise ReferenceNotFoundError(
                     f"no branch '{branch}' (branches: {known}); 'mlversion branch' lists them"
                 )
-            tips = [head] if head else []
+            tips = [heads[name]] if name in heads else []
+        index = self._parts.index
+        # One branch, none ever deleted: every indexed snapshot is on it (no git walk).
+        if len(heads) <= 1 and index.get_meta(BRANCH_DELETED) is None:
+            return None
         ids = history.reachable(tips)
-        if len(ids) == self._parts.index.count():
+        if len(ids) == index.count():
             return None
         return set(ids)
 

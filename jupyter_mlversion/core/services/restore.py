@@ -14,6 +14,7 @@ from ..errors import (
     MlversionError,
     NothingToRestoreError,
     ReferenceNotFoundError,
+    UnsavedWorkError,
 )
 from ..model import FileEntry, Snapshot
 from ..parts import Parts
@@ -145,6 +146,54 @@ class Restorer:
         """Write ``targets`` as snapshot ``source`` holds them, delete ``deletions``; lock held."""
         return self._apply_locked(targets, source, deletions, False, progress, label, known)
 
+    def fast_forward(
+        self,
+        old: str | None,
+        new: str,
+        move_ref: Callable[[], None],
+        *,
+        notebooks_only: bool = False,
+        progress: Progress | None = None,
+    ) -> RestoreResult:
+        """Bring the working tree from snapshot ``old`` to ``new`` once ``move_ref`` moved HEAD.
+
+        Only the files that differ between the two snapshots are written or deleted (with
+        ``notebooks_only``, only notebooks are written: data comes when a restore needs it).
+        A file among them whose content is in neither snapshot holds unsaved work: then
+        nothing moves and UnsavedWorkError names it.
+        """
+        before = self._reader.files_at(old) if old else {}
+        after = self._reader.files_at(new)
+        targets = {
+            p: e
+            for p, e in after.items()
+            if (p not in before or before[p].id != e.id)
+            and (not notebooks_only or e.kind == "notebook")
+        }
+        deletions = [p for p in before if p not in after]
+        with self._parts.lock("a pull"):
+            present = [p for p in deletions if (self._parts.root / p).exists()]
+            items = self._plan(targets, present)
+            unsaved = [
+                i.path
+                for i in items
+                if i.action != "unchanged"
+                and i.current_id is not None
+                and i.current_id != (before[i.path].id if i.path in before else None)
+            ]
+            if unsaved:
+                more = f" and {len(unsaved) - 3} more" if len(unsaved) > 3 else ""
+                raise UnsavedWorkError(
+                    f"pulling {new[:10]} would overwrite unsaved changes to "
+                    f"{', '.join(unsaved[:3])}{more}; nothing was changed: take a snapshot "
+                    "first (mlversion snapshot), then pull again"
+                )
+            move_ref()
+            self._sync()
+            source = self._reader.snapshot_model(new)
+            self._parts.write_specs({*self._parts.tracked_specs(), *source.tracked})
+            return self._apply_locked(targets, new, present, False, progress, f"pull {new[:10]}")
+
     def _tracked_now(self, specs: Sequence[str], head_files: Mapping[str, FileEntry]) -> set[str]:
         """Every file now under the tracked set, the current snapshot's files or the patterns."""
         parts = self._parts
@@ -191,14 +240,16 @@ class Restorer:
     ) -> RestoreResult:
         """Restore the files cell ``cell_id`` read to the versions it read at snapshot ``to``."""
         sha = self._reader.resolve(to)
-        target_seq = self._seq(sha)
+        # The snapshots ``to`` descends from, on whichever branch: a run recorded on another
+        # line of work after them is not what the cell read at ``to``.
+        ancestry = set(self._parts.history.reachable([sha]))
         history = self.cell_inputs(cell_id, notebook=notebook)
         if not history:
             raise NothingToRestoreError(
                 f"no snapshot records cell '{cell_id}'; run the cell, then snapshot, "
                 "so its inputs are known"
             )
-        chosen = next((g for g in history if self._seq(g["snapshot"]) <= target_seq), None)
+        chosen = next((g for g in history if g["snapshot"] in ancestry), None)
         if chosen is None:
             raise NothingToRestoreError(
                 f"cell '{cell_id}' had not run by snapshot {sha[:10]}; "
@@ -309,7 +360,26 @@ class Restorer:
         progress: Progress | None,
     ) -> None:
         """Write (atomically, verified) or delete each changed path; remember the new stats."""
-        meter = Meter(progress, sum(i.size for i in changed))
+        store = self._parts.store
+        remote = [
+            targets[i.path]
+            for i in changed
+            if i.action == "write"
+            and targets[i.path].kind != "notebook"
+            and not store.has(targets[i.path].id)
+        ]
+        fetch_total = sum(e.size for e in remote)
+        meter = Meter(progress, sum(i.size for i in changed) + fetch_total)
+        prefetch = getattr(store.fallback, "prefetch", None)
+        if remote and prefetch is not None:
+            # The chunks are on a remote: say so, and fetch them all in parallel first.
+            what = f"{len(remote)} file(s) ({remote[0].path}...)"
+            prefetch(
+                store,
+                [e.id for e in remote],
+                lambda done, label: meter.report(min(done, fetch_total), f"{label} for {what}"),
+            )
+            meter.finished(fetch_total, f"downloaded {what} from the remote")
         written = []
         for item in changed:
             dest = self._parts.root / item.path
@@ -343,10 +413,6 @@ class Restorer:
         message = f"Automatic snapshot before restoring {label}: keeps {', '.join(unsaved[:3])}"
         result = self._safety_snapshot(unsaved, message + more)
         return result.snapshot.id if result.snapshot else None
-
-    def _seq(self, sha: str) -> int:
-        row = self._parts.index.snapshot(sha)
-        return row.seq if row is not None else -1
 
     def _entry_for(self, path: str, oid: str) -> FileEntry | None:
         for version in self._reader.versions(path):

@@ -41,6 +41,8 @@ from .reading import (
 
 # Store callbacks get a running count (bytes of this file so far), never an increment.
 Progress = Callable[[int], None]
+#: Asked for a record the store lacks (a remote, for a lazy clone): its checked bytes or None.
+Fallback = Callable[["ObjectStore", str], bytes | None]
 
 KiB = 1024
 #: Seconds between looks for objects other processes stored (packs, loose folders).
@@ -76,6 +78,8 @@ class ObjectStore:
         self._root_str = str(self.root)
         self._checked_at = float("-inf")
         self._loose_dirs: set[str] = set()
+        #: Where records missing here come from (set by the project when it has remotes).
+        self.fallback: Fallback | None = None
 
     # -- writing -----------------------------------------------------------
     @contextlib.contextmanager
@@ -219,6 +223,11 @@ class ObjectStore:
             self._write(oid, self._codec.encode_manifest(manifest))
         return oid, done
 
+    def put_record(self, oid: str, record: bytes) -> None:
+        """Keep an encoded record the caller has checked (see :meth:`check_record`)."""
+        if not self._known(oid):
+            self._write(oid, [record])
+
     def _write(self, oid: str, parts: list[Buffer]) -> None:
         """Write one record: into the open batch, else as a loose object."""
         if self._writer is not None:
@@ -278,6 +287,11 @@ class ObjectStore:
                 pass
             if attempt == 0:
                 self._packs.refresh()
+        if self.fallback is not None:
+            fetched = self.fallback(self, oid)
+            if fetched is not None:
+                self.put_record(oid, fetched)
+                return fetched
         raise MissingObjectError(
             f"object {oid} is missing from the store at {self.root}; "
             "it may have been removed by gc or never copied here"
@@ -352,12 +366,13 @@ class ObjectStore:
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         from . import restore  # ctypes and threads: only restores need them
+        from .release import release
 
         with contextlib.ExitStack() as stack:
             replaced = None
             with contextlib.suppress(OSError):
                 replaced = os.open(dest, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
-                stack.callback(os.close, replaced)
+                stack.callback(release, replaced)
             with atomic_writer(dest, keep_mode=True) as out:
                 # Chunks are not hashed one by one: the whole-file hash proves them all.
                 digest = restore.copy_verified(self, oid, out.fileno(), progress, replaced)

@@ -20,7 +20,6 @@ from ..atomic import (
     Buffer,
     atomic_write,
     cleanup_on_error,
-    create_exclusive,
     full_error,
     is_full,
     publish,
@@ -67,7 +66,10 @@ class PackWriter:
         pack_dir.mkdir(parents=True, exist_ok=True)
         self._dir = pack_dir
         self._tmp = temp_path(pack_dir, "pack-")
-        self._fd: int | None = create_exclusive(self._tmp)
+        # Read-write: records of the open batch are read back before it is published.
+        self._fd: int | None = os.open(
+            self._tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o444
+        )
         self._offset = 0
         self._flushed = 0
         self.entries: dict[str, Location] = {}

@@ -117,9 +117,12 @@ def test_kill_9_never_leaves_a_torn_object(tmp_path: Path) -> None:
     stored: list[str] = []
     for round_ in range(20):
         proc = _spawn(_WRITER, str(root), str(work), str(round_))
-        time.sleep(rng.uniform(0.15, 0.6))
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the kill lands while writing, however slow the start
+        time.sleep(rng.uniform(0.05, 0.4))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate(timeout=30)
+        out = first + out
         assert proc.returncode == -signal.SIGKILL
         stored += [line for line in out.split("\n") if len(line) == 64]
         store = ObjectStore(root)

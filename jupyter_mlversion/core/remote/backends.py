@@ -1,0 +1,315 @@
+"""Where a remote's bytes go: a local folder, S3 (s3fs plus conditional writes), other fsspec.
+
+Every backend offers the same small interface: ``get``/``exists``/``put`` of immutable objects
+under a key, and ``read_refs``/``swap_refs``, the compare-and-swap of ``refs.json``. Credentials,
+endpoints and regions come only from each store's standard configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..atomic import atomic_write
+from ..errors import RemoteError
+from ..lock import project_lock
+from .faults import Absent, with_retries
+from .layout import REFS_KEY
+from .urls import PROTOCOLS, RemoteURL
+
+#: Requests one transfer keeps in flight.
+WORKERS = 8
+
+
+class Backend:
+    """Base: ``where`` names the remote in every message (``remote 'origin' (s3://b/p)``)."""
+
+    def __init__(self, name: str, url: RemoteURL) -> None:
+        self.name = name
+        self.url = url
+        self.where = f"remote '{name}' ({url.url})"
+
+    # -- immutable objects ------------------------------------------------------------
+    def get(self, key: str) -> bytes:
+        """The bytes under ``key``; Absent when there are none."""
+        return with_retries(lambda: self._get(key), self.where, f"reading {key}")
+
+    def exists(self, key: str) -> bool:
+        return with_retries(lambda: self._exists(key), self.where, f"looking for {key}")
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key`` (the same bytes each time: objects are immutable)."""
+        with_retries(lambda: self._put(key, data), self.where, f"writing {key}")
+
+    # -- refs.json, the one mutable object ---------------------------------------------
+    def read_refs(self) -> tuple[bytes | None, str | None]:
+        """(``refs.json`` bytes or None when the remote is empty, the version token)."""
+        return with_retries(self._read_refs, self.where, f"reading {REFS_KEY}")
+
+    def swap_refs(self, data: bytes, token: str | None) -> bool:
+        """Write ``refs.json`` if it is still at ``token`` (None: still absent); False if not."""
+        return with_retries(
+            lambda: self._swap_refs(data, token), self.where, f"updating {REFS_KEY}"
+        )
+
+    def _get(self, key: str) -> bytes:
+        raise NotImplementedError
+
+    def _exists(self, key: str) -> bool:
+        raise NotImplementedError
+
+    def _put(self, key: str, data: bytes) -> None:
+        raise NotImplementedError
+
+    def _read_refs(self) -> tuple[bytes | None, str | None]:
+        raise NotImplementedError
+
+    def _swap_refs(self, data: bytes, token: str | None) -> bool:
+        raise NotImplementedError
+
+
+class FileBackend(Backend):
+    """A folder (a shared volume): atomic renames, and ``refs.json`` swapped under a lock."""
+
+    def __init__(self, name: str, url: RemoteURL) -> None:
+        super().__init__(name, url)
+        self.root = Path(url.root)
+
+    def _path(self, key: str) -> Path:
+        return self.root.joinpath(*key.split("/"))
+
+    def _need_root(self, create: bool) -> None:
+        if self.root.is_dir():
+            return
+        if not create:
+            raise RemoteError(
+                f"{self.where}: no such folder; check the path ('mlversion remote list')"
+            )
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RemoteError(f"{self.where}: cannot create the folder ({exc.strerror})") from None
+
+    def _get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            self._need_root(create=False)
+            raise Absent(key) from None
+
+    def _exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def _put(self, key: str, data: bytes) -> None:
+        self._need_root(create=True)
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data, mode=0o444, overwrite=False)
+
+    def _read_refs(self) -> tuple[bytes | None, str | None]:
+        try:
+            data = self._path(REFS_KEY).read_bytes()
+        except FileNotFoundError:
+            return None, None
+        return data, hashlib.sha256(data).hexdigest()
+
+    def _swap_refs(self, data: bytes, token: str | None) -> bool:
+        self._need_root(create=True)
+        with project_lock(self.root / "refs.lock", what=f"a push to {self.where}"):
+            _, now = self._read_refs()
+            if now != token:
+                return False
+            atomic_write(self._path(REFS_KEY), data)
+        return True
+
+
+class S3Backend(Backend):
+    """S3 and S3-compatible stores: objects through s3fs, ``refs.json`` by conditional PUT.
+
+    ``If-None-Match: *`` creates ``refs.json`` only if absent and ``If-Match: <ETag>`` replaces
+    only the version that was read; the store refuses anything else with 412.
+    """
+
+    def __init__(self, name: str, url: RemoteURL) -> None:
+        super().__init__(name, url)
+        self.bucket, _, self.prefix = url.root.partition("/")
+
+    @property
+    def fs(self) -> Any:
+        return _s3_clients()[0]
+
+    @property
+    def client(self) -> Any:
+        return _s3_clients()[1]
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _get(self, key: str) -> bytes:
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except Exception as exc:
+            if _code(exc) in ("NoSuchKey", "404"):
+                raise Absent(key) from None
+            raise
+        body: bytes = answer["Body"].read()
+        return body
+
+    def _exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except Exception as exc:
+            if _code(exc) in ("NoSuchKey", "404", "NotFound"):
+                return False
+            raise
+        return True
+
+    def _put(self, key: str, data: bytes) -> None:
+        self.fs.pipe_file(f"{self.bucket}/{self._key(key)}", data)
+
+    def _read_refs(self) -> tuple[bytes | None, str | None]:
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(REFS_KEY))
+        except Exception as exc:
+            if _code(exc) == "NoSuchKey":  # an empty remote (a missing bucket says so)
+                return None, None
+            raise
+        data: bytes = answer["Body"].read()
+        return data, str(answer["ETag"])
+
+    def _swap_refs(self, data: bytes, token: str | None) -> bool:
+        condition = {"IfMatch": token} if token else {"IfNoneMatch": "*"}
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(REFS_KEY),
+                Body=data,
+                ContentType="application/json",
+                **condition,
+            )
+        except Exception as exc:
+            if _code(exc) in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+                return False
+            raise
+        return True
+
+
+class FsspecBackend(Backend):
+    """Any other fsspec store (``gs://``, ``az://``): reads and object writes.
+
+    Moving ``refs.json`` needs a conditional write this backend does not implement, so a push
+    to such a remote is refused rather than risk a lost update.
+    """
+
+    def __init__(self, name: str, url: RemoteURL) -> None:
+        super().__init__(name, url)
+        package = PROTOCOLS.get(url.protocol, url.protocol)
+        try:
+            import fsspec
+
+            self.fs = fsspec.filesystem(url.protocol)
+        except (ImportError, ValueError) as exc:
+            raise RemoteError(
+                f"{self.where} needs the {package} package ({exc}); install it: "
+                f"pip install 'jupyter_mlversion[{'gcs' if package == 'gcsfs' else 'azure'}]'"
+            ) from None
+
+    def _full(self, key: str) -> str:
+        return f"{self.url.root}/{key}"
+
+    def _get(self, key: str) -> bytes:
+        try:
+            data: bytes = self.fs.cat_file(self._full(key))
+        except FileNotFoundError:
+            raise Absent(key) from None
+        return data
+
+    def _exists(self, key: str) -> bool:
+        return bool(self.fs.exists(self._full(key)))
+
+    def _put(self, key: str, data: bytes) -> None:
+        self.fs.pipe_file(self._full(key), data)
+
+    def _read_refs(self) -> tuple[bytes | None, str | None]:
+        try:
+            data = self._get(REFS_KEY)
+        except Absent:
+            return None, None
+        return data, hashlib.sha256(data).hexdigest()
+
+    def _swap_refs(self, data: bytes, token: str | None) -> bool:
+        raise RemoteError(
+            f"{self.where}: pushing to {self.url.protocol}:// is not supported yet (it needs "
+            "conditional writes of refs.json); clone, fetch and pull work"
+        )
+
+
+def _code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+#: The standard AWS variables a client is configured from; a change makes a new client.
+_AWS_VARIABLES = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
+_clients: dict[tuple[str | None, ...], tuple[Any, Any]] = {}
+_clients_lock = threading.Lock()
+
+
+def _s3_clients() -> tuple[Any, Any]:
+    """(s3fs file system, botocore client) for the current AWS configuration, made once.
+
+    Building them costs most of a second (service models, sessions), so one process (a
+    Jupyter server, a test run) reuses them for as long as the configuration stays the same.
+    """
+    signature = tuple(os.environ.get(name) for name in _AWS_VARIABLES)
+    with _clients_lock:
+        if signature not in _clients:
+            import botocore.config
+            import botocore.session
+            import s3fs
+
+            session = botocore.session.get_session()
+            region = session.get_config_variable("region") or "us-east-1"
+            config = botocore.config.Config(
+                retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=30,
+                max_pool_connections=WORKERS * 2,
+            )
+            client = session.create_client("s3", region_name=region, config=config)
+            fs = s3fs.S3FileSystem(
+                skip_instance_cache=True,
+                config_kwargs={
+                    "retries": {"max_attempts": 2, "mode": "standard"},
+                    "connect_timeout": 5,
+                    "read_timeout": 30,
+                },
+            )
+            fs.retries = 1  # our own retries (faults.with_retries) come on top, with backoff
+            _clients[signature] = (fs, client)
+        return _clients[signature]
+
+
+def open_backend(name: str, url: RemoteURL) -> Backend:
+    """The backend for ``url``."""
+    if url.protocol == "file":
+        return FileBackend(name, url)
+    if url.protocol == "s3":
+        return S3Backend(name, url)
+    return FsspecBackend(name, url)
