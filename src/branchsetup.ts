@@ -69,12 +69,12 @@ export function addBranches(app: JupyterFrontEnd, setup: IBranchSetup): Branches
         .map(doc => doc.context.save())
     );
   };
-  // The working tree changed under open documents: show what is on disk now.
+  // The working tree changed under open documents: show what is on disk now. Every one is
+  // reloaded, dirty or not: they were saved before the change (and kept in a safety snapshot),
+  // and a stale copy saved later would overwrite what the switch, merge or resolution wrote.
   const reload = async (): Promise<void> => {
     await Promise.all(
-      projectDocuments(app, model)
-        .filter(doc => !doc.context.model.dirty)
-        .map(doc => doc.context.revert().catch(() => undefined))
+      projectDocuments(app, model).map(doc => doc.context.revert().catch(() => undefined))
     );
   };
   const views = new Map<string, MainAreaWidget>();
