@@ -7,6 +7,7 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
+import { addBranches } from './branchsetup';
 import { addCommands } from './commands';
 import { lineageHooks } from './lineage/wiring';
 import { VersionsModel } from './model';
@@ -146,6 +147,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     followNotebook(tracker, model);
     followRestores(app, model, tracker);
     addCommands(app, { model, sidebar, tracker, palette });
+    addBranches(app, { model, sidebar, tracker, palette, context: { rendermime, editorFactory } });
   }
 };
 

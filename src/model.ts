@@ -65,7 +65,8 @@ export class VersionsModel {
           offset,
           limit,
           file: this._file || undefined,
-          q: query || undefined
+          q: query || undefined,
+          branch: this._branch || undefined
         })
       )
     );
@@ -291,6 +292,27 @@ export class VersionsModel {
     await this.history.reset().catch(() => undefined);
   }
 
+  /** The branch the history lists ('' = the current one, '*' = every branch). */
+  get branchFilter(): string {
+    return this._branch;
+  }
+
+  /** List the snapshots of `branch` ('' = the current branch, '*' = all branches). */
+  async filterByBranch(branch: string): Promise<void> {
+    this._branch = branch.trim();
+    await this.history.reset().catch(() => undefined);
+  }
+
+  /** Run a server job as this model's own work: busy state, progress and failures reported. */
+  runJob<T>(title: string, started: Promise<IJob>): Promise<T> {
+    return this._work<T>(title, started);
+  }
+
+  /** Report a failed call to the user (the `failed` signal), then let the caller see it too. */
+  report<T>(call: Promise<T>): Promise<T> {
+    return this._guard(call);
+  }
+
   /** Select a snapshot; `add` keeps the previous one so that two are compared. */
   select(id: string, add = false): void {
     if (add && this._selection.length > 0 && !this._selection.includes(id)) {
@@ -462,6 +484,7 @@ export class VersionsModel {
   private _problem: string | null = 'Open a notebook to see its versions.';
   private _status: IStatus | null = null;
   private _file = '';
+  private _branch = '';
   private _selection: string[] = [];
   private _tags: { [name: string]: string } = {};
   private _aliases: IAliases['aliases'] = {};
