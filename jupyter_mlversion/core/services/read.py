@@ -103,8 +103,13 @@ class Reader:
                 )
             tips = [heads[name]] if name in heads else []
         index = self._parts.index
-        # One branch, none ever deleted: every indexed snapshot is on it (no git walk).
-        if len(heads) <= 1 and index.get_meta(BRANCH_DELETED) is None:
+        # One branch, none ever deleted, nothing fetched beyond it: every indexed snapshot is
+        # on it (no git walk). Fetched snapshots are indexed too, so they force the walk.
+        if (
+            len(heads) <= 1
+            and index.get_meta(BRANCH_DELETED) is None
+            and history.snapshot_tips() <= set(heads.values())
+        ):
             return None
         ids = history.reachable(tips)
         if len(ids) == index.count():
