@@ -280,7 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="mlv-rbench-", dir=args.scratch))
     started = time.perf_counter()
     rows: list[Row] = []
-    server = _seaweed().start(scratch / "seaweedfs")
+    # Room for every tool's copy of every run (the tests' server holds only 2 GiB).
+    room = 4 * runs * big + 64 * MiB * (runs + 2)
+    server = _seaweed().start(
+        scratch / "seaweedfs", volume_mb=256, volumes=room // (256 * MiB) + 16
+    )
     try:
         os.environ.update(server.env())
         empty = scratch / "aws-empty"  # no profile of this machine leaks in (DVC needs a file)
@@ -305,12 +309,15 @@ def main(argv: list[str] | None = None) -> int:
         if "W11" in only:
             print("running W11-W12 ...", file=sys.stderr)
             kept = w11_w12(setup, rows)
+            print_table(rows)  # so far, in case a later step fails
         if "W13" in only:
             print("running W13 ...", file=sys.stderr)
             w13(setup, rows)
+            print_table(rows)  # so far, in case a later step fails
         if "W14" in only:
             print(f"running W14 (adding {snapshots:,} snapshots first) ...", file=sys.stderr)
             w14(setup, rows, kept)
+            print_table(rows)  # so far, in case a later step fails
     finally:
         server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
