@@ -185,9 +185,24 @@ def _alias(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
     p.add_argument("-m", "--message", default="")
     p.add_argument("-d", "--delete", action="store_true")
     p.add_argument("--history", action="store_true", help="every recorded move")
+    p.add_argument("--follow", metavar="RULE",
+                   help="'max METRIC' or 'min METRIC': move on every better snapshot")  # fmt: skip
+    p.add_argument("--no-follow", action="store_true", help="stop following the metric")
     # Spellings the magic used before the grammar was shared.
     p.add_argument("--version", dest="version_option", help=argparse.SUPPRESS)
     p.add_argument("--remove", dest="delete", action="store_true", help=argparse.SUPPRESS)
+
+
+def _lineage(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("path", help="a file (every version) or PATH@vN (that version)")
+    p.add_argument("--depth", type=count_value, default=10, help="cell hops upstream (10)")
+    p.add_argument("--max-nodes", type=count_value, default=500, help="graph size cap (500)")
+
+
+def _reproduce(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
+    p.add_argument("cell", help="cell id")
+    p.add_argument("--at", default="HEAD", metavar="REF", help="the record to compare with")
+    p.add_argument("--notebook", help="the cell's notebook (default: as recorded)")
 
 
 def _registry(p: argparse.ArgumentParser, leaf: Leaf | None) -> None:
@@ -308,6 +323,8 @@ VERBS: tuple[Verb, ...] = (
     Verb("restore", "restore files (or a cell's inputs) to a reference", _restore),
     Verb("checkout", "make the tracked files match a snapshot", _checkout),
     Verb("inputs", "the files a cell read, across snapshots", _inputs),
+    Verb("lineage", "which cells wrote each version of a file, from what, recursively", _lineage),
+    Verb("reproduce", "compare a re-run cell's outputs, files and metrics with REF's", _reproduce),
     Verb("tag", "list tags, or tag a snapshot", _tag),
     Verb("versions", "v0..vN of a path", _versions),
     Verb("alias", "list, move or delete aliases of a path's versions", _alias),

@@ -45,6 +45,9 @@ fi
 # install copied a snapshot of it).
 jupyter-builder develop --overwrite . >/dev/null
 
+log "installing configurable-http-proxy for the JupyterHub tests (tests/hub/proxy, npm registry)"
+(cd tests/hub/proxy && { npm ci --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund; })
+
 log "installing the browser-test dependencies"
 (cd ui-tests && { jlpm install --mode=skip-build >/dev/null 2>&1 || jlpm install; })
 

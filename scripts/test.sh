@@ -59,6 +59,10 @@ galata() {
   (cd ui-tests && jlpm playwright test)
 }
 
+galata_hub() {
+  (cd ui-tests && jlpm playwright test -c playwright.hub.config.js)
+}
+
 phase "ruff check" ruff check .
 phase "ruff format" ruff format --check .
 phase "mypy" mypy jupyter_mlversion demo
@@ -69,6 +73,7 @@ phase "jest" jlpm test --ci
 phase "labextension list" labextension_enabled
 phase "browser_check" bash scripts/browser_check.sh
 phase "galata" galata
+phase "galata (hub)" galata_hub
 
 summary
 exit $failed

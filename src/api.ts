@@ -5,6 +5,13 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import type {
+  IBranches,
+  IMergePreview,
+  IMergeState,
+  INotebookMerge,
+  ResolveSide
+} from './branchtypes';
+import type {
   IAliases,
   IArtifactVersion,
   IDiff,
@@ -21,6 +28,7 @@ import type {
   IStatus,
   Stage
 } from './types';
+import type { ILineageGraph, IReproduceReport } from './lineage/types';
 
 /** Path of the REST API below the server's base URL. */
 export const API_NAMESPACE = 'mlversion/api';
@@ -117,10 +125,13 @@ export namespace API {
 
   export const status = (path: string): Promise<IStatus> => requestAPI(`status${query({ path })}`);
 
-  /** A page of the history; `file` keeps snapshots that changed it, `q` searches on the server. */
+  /**
+   * A page of the history; `file` keeps snapshots that changed it, `q` searches on the server,
+   * `branch` lists that branch's snapshots (`*`: every branch's).
+   */
   export const snapshots = (
     path: string,
-    options: { file?: string; limit?: number; offset?: number; q?: string } = {}
+    options: { file?: string; limit?: number; offset?: number; q?: string; branch?: string } = {}
   ): Promise<ISnapshotPage> => requestAPI(`snapshots${query({ path, ...options })}`);
 
   export const createSnapshot = (path: string, request: ISnapshotRequest): Promise<IJob> =>
@@ -237,6 +248,100 @@ export namespace API {
   export const lineage = (path: string, cellId: string): Promise<ILineage> =>
     requestAPI(`lineage${query({ path, cell_id: cellId })}`);
 
+  /** The upstream lineage graph of `file` (every version) or `file@vN`. */
+  export const lineageGraph = (
+    path: string,
+    file: string,
+    depth?: number,
+    maxNodes?: number
+  ): Promise<ILineageGraph> =>
+    requestAPI(`lineage/graph${query({ path, file, depth, max_nodes: maxNodes })}`);
+
+  /** Compare the re-run of cell `cellId` (saved notebook, journals) with what `at` recorded. */
+  export const reproduce = (path: string, cellId: string, at: string): Promise<IReproduceReport> =>
+    requestAPI(`reproduce${query({ path, cell_id: cellId, at })}`);
+
+  /** Make `file@name` follow `follow` (`max accuracy`), or stop following (`unfollow`). */
+  export const followAlias = (
+    path: string,
+    file: string,
+    name: string,
+    follow: string | undefined,
+    version?: number
+  ): Promise<IArtifactVersion> =>
+    requestAPI(
+      `aliases${query({ path })}`,
+      json('PUT', follow ? { file, name, follow, version } : { file, name, unfollow: true })
+    );
+
   export const job = (id: string, wait = 0): Promise<IJob> =>
     requestAPI(`jobs/${encodeURIComponent(id)}${query({ wait })}`);
+
+  // Branches and merge.
+
+  export const branches = (path: string): Promise<IBranches> =>
+    requestAPI(`branches${query({ path })}`);
+
+  export const createBranch = (path: string, name: string, ref?: string): Promise<IBranches> =>
+    requestAPI(`branches${query({ path })}`, json('POST', { name, ref }));
+
+  export const deleteBranch = (path: string, name: string, force = false): Promise<void> =>
+    requestAPI(
+      `branches/${encodeURIComponent(name)}${query({ path, force: force || undefined })}`,
+      {
+        method: 'DELETE'
+      }
+    );
+
+  /** Move the working tree to a branch's head (job); `create` makes the branch first. */
+  export const switchBranch = (
+    path: string,
+    branch: string,
+    options: { create?: boolean; dryRun?: boolean } = {}
+  ): Promise<IJob> =>
+    requestAPI(
+      `switch${query({ path, wait: INLINE_WAIT })}`,
+      json('POST', { branch, create: options.create, dry_run: options.dryRun })
+    );
+
+  export const mergePreview = (
+    path: string,
+    branch: string,
+    key?: string
+  ): Promise<IMergePreview> =>
+    requestAPI(`merge/preview${query({ path })}`, json('POST', { branch, key }));
+
+  /** Merge `branch` into the current branch (job). */
+  export const merge = (
+    path: string,
+    branch: string,
+    message?: string,
+    key?: string
+  ): Promise<IJob> =>
+    requestAPI(
+      `merge${query({ path, wait: INLINE_WAIT })}`,
+      json('POST', { branch, message, key })
+    );
+
+  export const mergeState = (path: string): Promise<IMergeState> =>
+    requestAPI(`merge${query({ path })}`);
+
+  export const mergeAbort = (path: string): Promise<IJob | IMergeState> =>
+    requestAPI(`merge/abort${query({ path, wait: INLINE_WAIT })}`, json('POST', {}));
+
+  export const mergeContinue = (path: string, message?: string): Promise<IJob | IMergeState> =>
+    requestAPI(`merge/continue${query({ path, wait: INLINE_WAIT })}`, json('POST', { message }));
+
+  /** Settle one conflict: a side, or (`side` null) the file as `content` gives it or as it is. */
+  export const mergeResolve = (
+    path: string,
+    file: string,
+    side: ResolveSide,
+    content?: string
+  ): Promise<IMergeState> =>
+    requestAPI(`merge/resolve${query({ path })}`, json('POST', { path: file, side, content }));
+
+  /** A notebook in conflict as nbdime's merge widget takes it. */
+  export const notebookMerge = (path: string, file: string): Promise<INotebookMerge> =>
+    requestAPI(`merge/notebook${query({ path, file })}`);
 }

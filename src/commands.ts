@@ -10,6 +10,7 @@ import type { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { versionsIcon } from './icons';
 import type { VersionsModel } from './model';
+import { canWrite } from './readonly';
 import type { VersionsSidebar } from './sidebar';
 import { CommandIDs, SNAPSHOT_SHORTCUT } from './tokens';
 
@@ -53,7 +54,7 @@ export function addCommands(app: JupyterFrontEnd, context: ICommandContext): voi
   });
   app.commands.addCommand(CommandIDs.snapshot, {
     label: 'Save and Snapshot Now',
-    isEnabled: hasProject,
+    isEnabled: () => hasProject() && canWrite(model),
     execute: () => sidebar.status.submit()
   });
   app.commands.addCommand(CommandIDs.refresh, {
@@ -83,7 +84,7 @@ export function addCommands(app: JupyterFrontEnd, context: ICommandContext): voi
   });
   app.commands.addCommand(CommandIDs.rollbackCell, {
     label: 'Roll Back Cell Inputs to Last Snapshot…',
-    isEnabled: () => (model.lineage?.runs.length ?? 0) > 0,
+    isEnabled: () => (model.lineage?.runs.length ?? 0) > 0 && canWrite(model),
     execute: async () => {
       const run = model.lineage?.runs[0];
       if (run) {

@@ -65,6 +65,11 @@ export class HistoryList {
     return row;
   }
 
+  /** The row at a position if its page has arrived; unlike `at`, never starts a load. */
+  peek(index: number): ISnapshot | undefined {
+    return this._rows[index];
+  }
+
   /** The position of a snapshot id among the rows loaded, or -1. */
   indexOf(id: string): number {
     return this._rows.findIndex(s => s !== undefined && s.id === id);

@@ -7,7 +7,9 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
+import { addBranches } from './branchsetup';
 import { addCommands } from './commands';
+import { lineageHooks } from './lineage/wiring';
 import { VersionsModel } from './model';
 import { showProgress } from './progressnote';
 import { followRestores } from './restorefollow';
@@ -123,6 +125,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         await tracker.currentWidget?.context.save();
       },
       openDetails,
+      lineage: lineageHooks(app, model, tracker, { rendermime, editorFactory }),
       rerun: async () => {
         const panel = tracker.currentWidget;
         const cell = model.cell;
@@ -144,6 +147,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     followNotebook(tracker, model);
     followRestores(app, model, tracker);
     addCommands(app, { model, sidebar, tracker, palette });
+    addBranches(app, { model, sidebar, tracker, palette, context: { rendermime, editorFactory } });
   }
 };
 

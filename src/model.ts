@@ -23,6 +23,11 @@ import type {
   IStatus,
   Stage
 } from './types';
+import type { IFollows, ILineageGraph, IReproduceReport } from './lineage/types';
+
+/** How far back and how large a lineage graph the panel asks for. */
+const LINEAGE_DEPTH = 50;
+const LINEAGE_NODES = 500;
 
 /** The calls the model makes; the API module by default, a fake in tests. */
 export type IVersionsAPI = typeof API;
@@ -60,7 +65,8 @@ export class VersionsModel {
           offset,
           limit,
           file: this._file || undefined,
-          q: query || undefined
+          q: query || undefined,
+          branch: this._branch || undefined
         })
       )
     );
@@ -118,6 +124,11 @@ export class VersionsModel {
 
   get aliases(): IAliases['aliases'] {
     return this._aliases;
+  }
+
+  /** Aliases that follow a metric: `{file: {alias: rule}}`. */
+  get follows(): IFollows {
+    return this._follows;
   }
 
   get models(): IRegisteredModel[] {
@@ -270,6 +281,7 @@ export class VersionsModel {
     ]);
     this._tags = tags.tags;
     this._aliases = aliases.aliases;
+    this._follows = (aliases as IAliases).follows ?? {};
     this._models = models.models;
     this._changed.emit('names');
   }
@@ -278,6 +290,27 @@ export class VersionsModel {
   async filterByFile(file: string): Promise<void> {
     this._file = file.trim();
     await this.history.reset().catch(() => undefined);
+  }
+
+  /** The branch the history lists ('' = the current one, '*' = every branch). */
+  get branchFilter(): string {
+    return this._branch;
+  }
+
+  /** List the snapshots of `branch` ('' = the current branch, '*' = all branches). */
+  async filterByBranch(branch: string): Promise<void> {
+    this._branch = branch.trim();
+    await this.history.reset().catch(() => undefined);
+  }
+
+  /** Run a server job as this model's own work: busy state, progress and failures reported. */
+  runJob<T>(title: string, started: Promise<IJob>): Promise<T> {
+    return this._work<T>(title, started);
+  }
+
+  /** Report a failed call to the user (the `failed` signal), then let the caller see it too. */
+  report<T>(call: Promise<T>): Promise<T> {
+    return this._guard(call);
   }
 
   /** Select a snapshot; `add` keeps the previous one so that two are compared. */
@@ -333,6 +366,22 @@ export class VersionsModel {
   async setAlias(file: string, name: string, version?: number): Promise<void> {
     await this._guard(this.api.setAlias(this._path(), file, name, version));
     await this.refreshNames();
+  }
+
+  /** Make `file@name` follow `rule` (`max accuracy`); an empty rule stops following. */
+  async followAlias(file: string, name: string, rule: string, version?: number): Promise<void> {
+    await this._guard(this.api.followAlias(this._path(), file, name, rule || undefined, version));
+    await this.refreshNames();
+  }
+
+  /** The upstream lineage of `file` (or `file@vN`), as far back as the server goes. */
+  lineageGraph(file: string): Promise<ILineageGraph> {
+    return this._guard(this.api.lineageGraph(this._path(), file, LINEAGE_DEPTH, LINEAGE_NODES));
+  }
+
+  /** Compare the selected cell's re-run with what snapshot `at` recorded. */
+  reproduce(at: string): Promise<IReproduceReport> {
+    return this._guard(this.api.reproduce(this._path(), this._cellId(), at));
   }
 
   async removeAlias(file: string, name: string): Promise<void> {
@@ -435,10 +484,12 @@ export class VersionsModel {
   private _problem: string | null = 'Open a notebook to see its versions.';
   private _status: IStatus | null = null;
   private _file = '';
+  private _branch = '';
   private _selection: string[] = [];
   private _tags: { [name: string]: string } = {};
   private _aliases: IAliases['aliases'] = {};
   private _models: IRegisteredModel[] = [];
+  private _follows: IFollows = {};
   private _cell: ICellRef | null = null;
   private _lineage: ILineage | null = null;
   private _busy = '';

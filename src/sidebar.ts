@@ -7,13 +7,17 @@ import { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { versionsIcon } from './icons';
 import type { VersionsModel } from './model';
+import { ReadOnlyGuard } from './readonly';
 import { SIDEBAR_ID } from './tokens';
 import { CellPanel, Rerun } from './widgets/cellpanel';
 import { h } from './widgets/dom';
+import type { ILineageHooks } from './lineage/wiring';
 import { HistoryPanel } from './widgets/historypanel';
+import { LineagePanel } from './widgets/lineagePanel';
 import { NamesPanel } from './widgets/namespanel';
 import { OpenDetails, SelectionPanel } from './widgets/selectionpanel';
 import { StartPanel } from './widgets/start';
+import { ReproducePanel } from './widgets/reproduce';
 import { SaveFirst, StatusPanel } from './widgets/statuspanel';
 
 /** What the sidebar asks of the application. */
@@ -22,6 +26,8 @@ export interface ISidebarOptions {
   saveFirst: SaveFirst;
   openDetails: OpenDetails;
   rerun: Rerun;
+  /** Opens the lineage and reproduce tabs (the sections do nothing without it). */
+  lineage?: ILineageHooks;
 }
 
 /** The Versions sidebar. */
@@ -38,6 +44,8 @@ export class VersionsSidebar extends SidePanel {
     );
     this._where = h('span', { className: 'jp-mlversion-where' });
     this.header.addWidget(new Widget({ node: this._where }));
+    this.readOnly = new ReadOnlyGuard(this.node, model);
+    this.header.addWidget(new Widget({ node: this.readOnly.banner }));
     this.toolbar.addItem(
       'refresh',
       new ToolbarButton({
@@ -51,6 +59,11 @@ export class VersionsSidebar extends SidePanel {
     this.selected = new SelectionPanel(model, options.openDetails);
     this.names = new NamesPanel(model);
     this.cell = new CellPanel(model, options.rerun);
+    const hooks = options.lineage;
+    this.lineage = new LineagePanel(model, file => hooks?.openLineage(file));
+    this.reproduce = new ReproducePanel(model, options.saveFirst, report =>
+      hooks?.openReproduce(report)
+    );
     // Status and the snapshot form stay in view above the sections.
     this.header.addWidget(this.status);
     // A folder without a project: start one here, then the form above takes the first snapshot.
@@ -60,7 +73,9 @@ export class VersionsSidebar extends SidePanel {
       [this.history, 'History'],
       [this.selected, 'Selected'],
       [this.names, 'Tags, aliases and models'],
-      [this.cell, 'Cell inputs']
+      [this.cell, 'Cell inputs'],
+      [this.reproduce, 'Reproduce'],
+      [this.lineage, 'Lineage']
     ];
     for (const [widget, label] of sections) {
       widget.title.label = label;
@@ -68,9 +83,10 @@ export class VersionsSidebar extends SidePanel {
     }
     // The history matters most; names and cell inputs open on demand (or by their commands).
     const accordion = this.content as AccordionPanel;
-    accordion.setRelativeSizes([6, 3, 2, 2]);
-    accordion.collapse(2);
-    accordion.collapse(3);
+    accordion.setRelativeSizes([6, 3, 2, 2, 2, 2]);
+    for (const index of [2, 3, 4, 5]) {
+      accordion.collapse(index);
+    }
     model.changed.connect((_, part) => {
       if (part === 'project') {
         this._where.textContent = model.notebook ?? '';
@@ -84,5 +100,8 @@ export class VersionsSidebar extends SidePanel {
   readonly selected: SelectionPanel;
   readonly names: NamesPanel;
   readonly cell: CellPanel;
+  readonly readOnly: ReadOnlyGuard;
+  readonly reproduce: ReproducePanel;
+  readonly lineage: LineagePanel;
   private _where: HTMLSpanElement;
 }

@@ -28,5 +28,17 @@ export namespace CommandIDs {
   export const rollbackCell = 'mlversion:rollback-cell-inputs';
 }
 
+/** Commands of branches and merge (src/branchsetup.ts). */
+export namespace BranchCommandIDs {
+  /** Open the branch menu in the panel's header. */
+  export const switchBranch = 'mlversion:switch-branch';
+  /** Create a branch at the current snapshot and switch to it. */
+  export const newBranch = 'mlversion:new-branch';
+  /** Preview and merge another branch into the current one. */
+  export const merge = 'mlversion:merge';
+  /** Give up the merge in progress. */
+  export const abortMerge = 'mlversion:abort-merge';
+}
+
 /** The keyboard shortcut that opens the sidebar and focuses the snapshot message. */
 export const SNAPSHOT_SHORTCUT = ['Alt Shift V'];

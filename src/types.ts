@@ -3,6 +3,8 @@
  */
 
 /** What a tracked path holds. */
+import type { IFollows } from './lineage/types';
+
 export type ArtifactKind = 'notebook' | 'dataset' | 'model' | 'file';
 
 /** A model version's stage in the registry. */
@@ -169,6 +171,9 @@ export interface IProject {
   head: string | null;
   snapshots: number;
   tags: { [name: string]: string };
+  /** False when the caller may only browse (their hub scope or the files say so). */
+  can_write?: boolean;
+  read_only_reason?: string | null;
 }
 
 /** Progress of a job. */
@@ -244,6 +249,8 @@ export interface IAliasEvent {
 /** Aliases by file, then by name, to a version number. */
 export interface IAliases {
   aliases: { [file: string]: { [alias: string]: number } };
+  /** Aliases that follow a metric (see lineage/types.ts). */
+  follows?: IFollows;
   history?: IAliasEvent[];
 }
 

@@ -187,12 +187,31 @@ def cmd_alias(args: argparse.Namespace) -> Any:
     if rel is None or args.name is None:
         if args.delete:
             raise UsageError("alias --delete needs PATH and NAME")
-        return {"aliases": repo.aliases(rel)}
+        return {"aliases": repo.aliases(rel), "follows": repo.alias_follows(rel)}
     if args.delete:
         repo.remove_alias(rel, args.name)
         return {"deleted": f"{rel}@{args.name}"}
+    if args.no_follow:
+        repo.unfollow_alias(rel, args.name)
+        return {"unfollowed": f"{rel}@{args.name}"}
+    if args.follow:
+        version = repo.follow_alias(rel, args.name, args.follow, args.version, message=args.message)
+        follows = repo.alias_follows(rel).get(rel, {}).get(args.name)
+        return {"alias": args.name, "version": version.to_dict(), "follow": follows}
     version = repo.set_alias(rel, args.name, args.version, message=args.message)
     return {"alias": args.name, "version": version.to_dict()}
+
+
+def cmd_lineage(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    path = _ref(repo, args.path) if "@" in args.path else repo.relpath(Path.cwd() / args.path)
+    return repo.lineage(path, depth=args.depth, max_nodes=args.max_nodes)
+
+
+def cmd_reproduce(args: argparse.Namespace) -> Any:
+    repo = _repo(args)
+    notebook = str(Path.cwd() / args.notebook) if args.notebook else None
+    return repo.reproduce(args.cell, at=_ref(repo, args.at), notebook=notebook)
 
 
 def cmd_registry(args: argparse.Namespace) -> Any:

@@ -279,11 +279,29 @@ def _alias(data: dict[str, Any], _: argparse.Namespace) -> None:
         for path, names in sorted(data["aliases"].items()):
             for name, number in sorted(names.items()):
                 print(f"{path}@{name} -> v{number}")
+        for path, rules in sorted(data.get("follows", {}).items()):
+            for name, rule in sorted(rules.items()):
+                print(f"{path}@{name} follows {rule['rule']} (holder: {rule['value']})")
     elif "deleted" in data:
         print(f"Removed alias {data['deleted']}.")
+    elif "unfollowed" in data:
+        print(f"{data['unfollowed']} follows no metric any more (it stays where it is).")
     else:
         v = data["version"]
-        print(f"{v['path']}@{data['alias']} -> {v['label']}")
+        rule = f", follows {data['follow']['rule']}" if data.get("follow") else ""
+        print(f"{v['path']}@{data['alias']} -> {v['label']}{rule}")
+
+
+def _lineage(data: dict[str, Any], _: argparse.Namespace) -> None:
+    from ..core.lineage_text import lineage_lines
+
+    print("\n".join(lineage_lines(data)))
+
+
+def _reproduce(data: dict[str, Any], _: argparse.Namespace) -> None:
+    from ..core.lineage_text import reproduce_lines
+
+    print("\n".join(reproduce_lines(data)))
 
 
 def _registry(data: dict[str, Any], _: argparse.Namespace) -> None:
@@ -442,6 +460,8 @@ _RENDERERS: dict[str, Callable[[dict[str, Any], argparse.Namespace], None]] = {
     "tag": _tag,
     "versions": _versions,
     "alias": _alias,
+    "lineage": _lineage,
+    "reproduce": _reproduce,
     "registry": _registry,
     "verify": _verify,
     "gc": _gc,

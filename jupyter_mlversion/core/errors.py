@@ -141,6 +141,12 @@ class UnresolvedConflictsError(MlversionError):
     http_status = 409
 
 
+class ReadOnlyProjectError(MlversionError):
+    """The project's ``.mlversion/`` is not writable by this user (a shared volume, read-only)."""
+
+    http_status = 403
+
+
 class RemoteError(MlversionError):
     """A remote could not be reached or answered with an error (network, endpoint, bucket)."""
 

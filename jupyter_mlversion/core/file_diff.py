@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ReferenceNotFoundError
@@ -26,16 +27,24 @@ def diff_file(
     outputs: bool = True,
     keys: Sequence[str] = (),
     max_bytes: int = MAX_DIFF_BYTES,
+    working: bool = False,
 ) -> dict[str, Any]:
     """``{path, kind, status, old, new, old_entry, new_entry, detail, note}`` for one file.
+
+    ``working``: the new side is the file on disk now (``new`` is then ``"working"``).
 
     ``detail`` is the notebook (nbdime format), table, model or plain-file diff of
     :func:`diffs.diff_files`, or None with a ``note`` saying why (unchanged, too large, added or
     removed). A notebook added or removed is diffed against an empty notebook.
     """
     rel = repo.relpath(path)
-    old_id, new_id = repo.resolve(old), repo.resolve(new)
-    before, after = repo.files_at(old_id).get(rel), repo.files_at(new_id).get(rel)
+    old_id = repo.resolve(old)
+    before = repo.files_at(old_id).get(rel)
+    if working:
+        new_id, after = "working", _on_disk(repo, rel, before)
+    else:
+        new_id = repo.resolve(new)
+        after = repo.files_at(new_id).get(rel)
     some = after or before
     if some is None:
         raise ReferenceNotFoundError(
@@ -60,10 +69,12 @@ def diff_file(
     # opening a repository (every CLI command, every kernel) stays fast.
     from .diffs import diff_files
 
-    def source(entry: FileEntry | None, snapshot: str) -> Iterable[bytes]:
+    def source(entry: FileEntry | None, snapshot: str) -> Iterable[bytes] | Path:
         # Only a notebook reaches here with a missing side: diff it against an empty one.
         if entry is None:
             return [_EMPTY_NOTEBOOK]
+        if snapshot == "working":
+            return repo.root / rel
         return repo.read_bytes(entry, snapshot)
 
     answer["detail"] = diff_files(
@@ -75,6 +86,21 @@ def diff_file(
         keys=tuple(keys),
     )
     return answer
+
+
+def _on_disk(repo: Repository, rel: str, before: FileEntry | None) -> FileEntry | None:
+    """The file as it is on disk now (its id hashed from its bytes), None when absent."""
+    import blake3
+
+    path = repo.root / rel
+    if not path.is_file():
+        return None
+    digest = blake3.blake3()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    kind = before.kind if before is not None else repo.config.kind_of(rel)
+    return FileEntry(rel, digest.hexdigest(), path.stat().st_size, kind)
 
 
 def _no_detail(

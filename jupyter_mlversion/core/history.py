@@ -46,6 +46,7 @@ from .history_names import (
 )
 from .history_tags import TagsMixin
 from .layout import MAIN_REF
+from .shared import group_writable
 
 if TYPE_CHECKING:  # GitPython takes ~70 ms to import; snapshots only need the git program
     from git import Repo
@@ -88,7 +89,9 @@ class History(TagsMixin, BranchesMixin):
         path = Path(git_dir)
         from git import Repo
 
-        Repo.init(path, mkdir=True, bare=True).close()
+        # A project folder shared by a group: git keeps its files group-writable and setgid.
+        shared: dict[str, Any] = {"shared": "group"} if group_writable(path.parent.parent) else {}
+        Repo.init(path, mkdir=True, bare=True, **shared).close()
         runner = GitRunner(path)
         runner.run("symbolic-ref", "HEAD", MAIN_REF)
         settings = {

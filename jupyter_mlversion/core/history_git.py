@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import HistoryError
+from .shared import git_trust
 
 ZERO_OID = "0" * 40
 
@@ -66,7 +67,7 @@ class GitRunner:
 
     def __init__(self, git_dir: Path) -> None:
         self.git_dir = git_dir
-        self._env = _environment()
+        self._env = {**_environment(), **git_trust(git_dir)}
         # fast-import allocates and frees a delta index per blob; glibc then gives the
         # memory back to the kernel each time (tens of thousands of brk calls for 10,000
         # files, 0.6 s). Keeping a pad makes the same import take under 0.1 s.

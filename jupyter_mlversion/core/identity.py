@@ -4,19 +4,40 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
+#: The author of changes made on someone's behalf (a REST request of a signed-in user).
+_acting: ContextVar[tuple[str, str] | None] = ContextVar("mlversion_author", default=None)
+
+
+@contextmanager
+def acting_as(author: tuple[str, str] | None) -> Iterator[None]:
+    """Within this block (this thread or task), ``current_author()`` is ``author``."""
+    token = _acting.set(author)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def current_author() -> tuple[str, str]:
+    """``(name, email)``: who ``acting_as`` names, else the process's user (``process_author``)."""
+    return _acting.get() or process_author()
+
 
 @cache
-def current_author() -> tuple[str, str]:
-    """``(name, email)``: the JupyterHub user, else git's config, else the OS user."""
+def process_author() -> tuple[str, str]:
+    """The JupyterHub user (name and email from the hub), else git's config, else the OS user."""
     import getpass
     import platform
 
     hub_user = os.environ.get("JUPYTERHUB_USER")
     if hub_user:
-        return hub_user, f"{hub_user}@jupyterhub"
+        return hub_author(hub_user, _hub_user_info())
     found = _git_config(r"^user\.(name|email)$")
     name, email = found.get("user.name", ""), found.get("user.email", "")
     if name:
@@ -26,6 +47,35 @@ def current_author() -> tuple[str, str]:
     except (KeyError, OSError):
         user = "unknown"
     return user, email or f"{user}@{platform.node() or 'localhost'}"
+
+
+def hub_author(username: str, user_info: dict[str, Any] | None) -> tuple[str, str]:
+    """A hub user as an author: the name and email their authenticator gave, else the user name
+    (and ``USER@jupyterhub``). The server side and the kernel both use this."""
+    info = user_info or {}
+    name = info.get("display_name") or info.get("name") or username
+    email = info.get("email") or f"{username}@jupyterhub"
+    return str(name), str(email)
+
+
+def _hub_user_info() -> dict[str, Any] | None:
+    """``user_info`` of this server's owner from the hub API (needs ``read:users:name!user`` in
+    ``Spawner.server_token_scopes``); None when the hub does not give it."""
+    import json
+    import urllib.request
+
+    url, token = os.environ.get("JUPYTERHUB_API_URL"), os.environ.get("JUPYTERHUB_API_TOKEN")
+    if not url or not token or not url.startswith(("http://", "https://")):
+        return None
+    request = urllib.request.Request(  # noqa: S310  (http(s) only, checked above)
+        url.rstrip("/") + "/user", headers={"Authorization": f"token {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=3) as answer:  # noqa: S310
+            info = json.loads(answer.read()).get("user_info")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return info if isinstance(info, dict) else None
 
 
 def _git_config(pattern: str) -> dict[str, str]:

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS lineage(
     seq INTEGER, cell_id TEXT, notebook TEXT, execution_count INTEGER, role TEXT,
     path TEXT, id TEXT, changed_since INTEGER);
 CREATE INDEX IF NOT EXISTS lineage_cell ON lineage(cell_id, seq);
+CREATE INDEX IF NOT EXISTS lineage_path ON lineage(path, id);
 """
 
 
@@ -375,6 +376,28 @@ class Index:
             item["changed_since"] = bool(row[8])
             result.append(item)
         return result
+
+    def lineage_writers(self, path: str, oid: str) -> list[tuple[int, str, str, str, Any, Any]]:
+        """``(seq, snapshot, time, cell_id, notebook, execution_count)`` of each recorded cell
+        run that wrote ``path`` with content ``oid``, newest first."""
+        rows = self._db.execute(
+            "SELECT l.seq, s.id, s.time, l.cell_id, l.notebook, l.execution_count FROM lineage l "
+            "JOIN snapshots s ON s.seq=l.seq WHERE l.path=? AND l.id=? AND l.role='writes' "
+            "ORDER BY l.seq DESC",
+            (path, oid),
+        )
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def lineage_run(
+        self, seq: int, cell_id: str, notebook: str | None
+    ) -> list[tuple[str, str, str | None]]:
+        """``(role, path, id)`` of everything one recorded cell run read and wrote."""
+        rows = self._db.execute(
+            "SELECT role, path, id FROM lineage WHERE seq=? AND cell_id=? AND notebook IS ? "
+            "ORDER BY role, path",
+            (seq, cell_id, notebook),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def lineage_paths(self, notebook: str | None) -> set[str]:
         """Every path the cells of ``notebook`` (None: of no known notebook) read or wrote."""

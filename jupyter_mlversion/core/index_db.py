@@ -17,6 +17,7 @@ from typing import Any
 
 from .atomic import full_error
 from .errors import IndexDamagedError, MlversionError
+from .shared import share_file
 
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _MAYBE_FULL = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
@@ -62,6 +63,29 @@ def translate(exc: sqlite3.Error, path: Path) -> MlversionError:
     )
 
 
+def _read_only(path: Path) -> bool:
+    """This user may read the project but not write its index (a shared volume, read-only)."""
+    if not os.access(path.parent, os.W_OK):
+        return True
+    return path.exists() and not os.access(path, os.W_OK)
+
+
+def _private_copy(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the index for a user who may not write it: queries and the sync
+    from history work as usual and nothing is written to the project. Without a readable
+    copy it starts empty and is filled from history."""
+    from urllib.parse import quote
+
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    with contextlib.suppress(sqlite3.Error):
+        source = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=30)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+    return memory
+
+
 class Connection:
     """A sqlite connection whose failures are raised as typed errors (see module doc)."""
 
@@ -85,9 +109,13 @@ class Connection:
 
     def _connect(self) -> None:
         try:
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            if _read_only(self.path):
+                self._db = _private_copy(self.path)
+            else:
+                self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
+        share_file(Path(self.path))  # SQLite makes it 0644; a shared project needs g+w
         self._setup()
 
     def _guard(self, call: Callable[..., Any], *args: Any) -> Any:

@@ -14,6 +14,7 @@ import time as _time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from . import follow
 from .errors import ConcurrentUpdateError, RegistryError
 from .history import CommitInfo, History, iso_time
 from .history_names import FULL_SHA_RE, validate_path, validate_ref_name
@@ -147,12 +148,55 @@ class Registry:
             old = on_path.pop(alias)
             if not on_path:
                 del state["aliases"][path]
+            followed = state.get("follows", {}).get(path, {})
+            followed.pop(alias, None)  # a removed alias follows nothing any more
             detail = {"path": path, "alias": alias, "old_version": old, "new_version": None}
             text = f"alias {path}@{alias}: removed (was v{old})"
             event = self._alias_event(detail, author, message or text, now)
             return event, [{"kind": "alias", "detail": detail}], text
 
         return self._update(mutate, author=author, message=message)
+
+    def set_follow(
+        self,
+        path: str,
+        alias: str,
+        rule: follow.FollowRule | None,
+        *,
+        value: float | None = None,
+        author: tuple[str, str],
+    ) -> None:
+        """Make ``path@alias`` follow ``rule`` (holder's value ``value``), or stop (None)."""
+        validate_path(path)
+        validate_ref_name("alias", alias)
+
+        def mutate(state: dict[str, Any], now: int) -> tuple[None, list[dict[str, Any]], str]:
+            event = follow.set_rule(state, path, alias, rule, value)
+            what = f"follows {rule.text}" if rule else "follows no metric any more"
+            return None, [event] if event else [], f"alias {path}@{alias} {what}"
+
+        self._update(mutate, author=author, message="")
+
+    def offer(
+        self, path: str, alias: str, version: int, value: float, *, author: tuple[str, str]
+    ) -> AliasEvent | None:
+        """Move a following ``path@alias`` to ``version`` if ``value`` beats its holder's."""
+
+        def mutate(
+            state: dict[str, Any], now: int
+        ) -> tuple[AliasEvent | None, list[dict[str, Any]], str]:
+            moved = follow.offer(state, path, alias, version, value)
+            if moved is None:
+                return None, [], ""
+            detail, reason = moved
+            event = self._alias_event(detail, author, reason, now)
+            return event, [{"kind": "alias", "detail": {**detail, "reason": reason}}], reason
+
+        return self._update(mutate, author=author, message="")
+
+    def follows(self, path: str | None = None) -> dict[str, dict[str, dict[str, Any]]]:
+        """``{path: {alias: {"rule", "mode", "metric", "value"}}}`` of the following aliases."""
+        return follow.follows_of(self._state(), path)
 
     @staticmethod
     def _alias_event(

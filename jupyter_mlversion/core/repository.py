@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import shared
 from .atomic import atomic_write
 from .config import DEFAULT_CONFIG, Config
 from .errors import (
@@ -63,10 +64,12 @@ if TYPE_CHECKING:
     from .merge.state import MergeState
     from .registry import Registry
     from .services.branches import BranchDeleted, Branches, BranchInfo, BranchList, SwitchResult
+    from .services.lineage import LineageGraph
     from .services.maintenance import Maintenance
     from .services.merge import Merger, MergeResult
     from .services.names import Names
     from .services.read import Reader
+    from .services.reproduce import ReproduceReport
     from .services.restore import Restorer
     from .services.snapshot import Progress, SnapshotService
     from .store import ObjectStore
@@ -102,9 +105,9 @@ class Repository(RemoteMethods):
         if (meta / HISTORY_DIR).exists():
             raise ProjectExistsError(f"{root} already holds a project ({META_DIR}/ exists)")
         try:
-            meta.mkdir(parents=True, exist_ok=True)
-            (meta / OBJECTS_DIR).mkdir(exist_ok=True)
-            (meta / JOURNAL_DIR).mkdir(exist_ok=True)
+            shared.make_dir(meta, parents=True)
+            shared.make_dir(meta / OBJECTS_DIR)
+            shared.make_dir(meta / JOURNAL_DIR)
             atomic_write(meta / CONFIG_FILE, DEFAULT_CONFIG.encode("utf-8"))
             # Keep the user's own git (if any) away from our folder.
             atomic_write(meta / ".gitignore", b"*\n")
@@ -201,6 +204,10 @@ class Repository(RemoteMethods):
 
     def lock(self, what: str = "a snapshot") -> Any:
         return self.parts.lock(what)
+
+    def writable(self) -> bool:
+        """Whether this user may change the project (a shared volume may be read-only)."""
+        return shared.writable(self.meta)
 
     # -- services, created on first use -----------------------------------
     @cached_property
@@ -517,14 +524,32 @@ class Repository(RemoteMethods):
         outputs: bool = True,
         keys: Sequence[str] = (),
         max_bytes: int | None = None,
+        working: bool = False,
     ) -> dict[str, Any]:
-        """One file between two references in detail (see :func:`.file_diff.diff_file`)."""
+        """One file between two references in detail (see :func:`.file_diff.diff_file`).
+
+        ``working``: compare ``old`` with the file on disk now instead of with ``new``.
+        """
         from . import file_diff
 
         limit = file_diff.MAX_DIFF_BYTES if max_bytes is None else max_bytes
         return file_diff.diff_file(
-            self, path, old, new, outputs=outputs, keys=keys, max_bytes=limit
+            self, path, old, new, outputs=outputs, keys=keys, max_bytes=limit, working=working
         )
+
+    # -- lineage and reproduce (services.lineage, services.reproduce) -------------
+    def lineage(self, path: str, *, depth: int = 10, max_nodes: int = 500) -> LineageGraph:
+        """Which cell runs wrote each version of ``path`` and what they read, recursively."""
+        from .services.lineage import Lineage
+
+        return Lineage(self.parts, self._reader).graph(path, depth=depth, max_nodes=max_nodes)
+
+    def reproduce(self, cell_id: str, *, at: str, notebook: str | None = None) -> ReproduceReport:
+        """Compare a re-run of ``cell_id`` (disk, journals) with what ``at`` recorded."""
+        from .services.reproduce import Reproducer
+
+        reproducer = Reproducer(self.parts, self._reader, diff_file=self.diff_file)
+        return reproducer.reproduce(cell_id, at=at, notebook=notebook)
 
     # -- names (services.names.Names) ----------------------------------------
     def tag(self, name: str, ref: str = "HEAD", *, message: str = "") -> str:
@@ -550,6 +575,21 @@ class Repository(RemoteMethods):
 
     def remove_alias(self, path: str, name: str) -> None:
         self._names.remove_alias(path, name)
+
+    def follow_alias(
+        self, path: str, name: str, rule: str, version: str | int | None = None, *,
+        message: str = "",
+    ) -> ArtifactVersion:  # fmt: skip
+        """Move ``path@name`` on each snapshot whose metric beats its holder's (``max acc``)."""
+        return self._names.follow_alias(path, name, rule, version, message=message)
+
+    def unfollow_alias(self, path: str, name: str) -> None:
+        """Stop ``path@name`` following its metric; it stays where it is."""
+        self._names.unfollow_alias(path, name)
+
+    def alias_follows(self, path: str | None = None) -> dict[str, dict[str, dict[str, Any]]]:
+        """``{path: {alias: {"rule", "mode", "metric", "value"}}}``."""
+        return self._names.follows(path)
 
     def aliases(self, path: str | None = None) -> dict[str, dict[str, int]]:
         """``{path: {alias: version}}``."""

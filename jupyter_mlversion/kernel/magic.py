@@ -48,6 +48,8 @@ class MlversionMagics(Magics):
             "alias": self._alias,
             "registry": self._registry,
             "inputs": self._inputs,
+            "lineage": self._lineage,
+            "reproduce": self._reproduce,
             "track": self._track,
             "untrack": self._untrack,
             "widget": self._widget,
@@ -166,6 +168,14 @@ class MlversionMagics(Magics):
             if args.delete:
                 repo.remove_alias(args.path, args.name)
                 return Report(f"Removed {args.path}@{args.name}")
+            if args.no_follow:
+                repo.unfollow_alias(args.path, args.name)
+                return Report(f"{args.path}@{args.name} follows no metric any more")
+            if args.follow:
+                found = repo.follow_alias(
+                    args.path, args.name, args.follow, args.version, message=args.message
+                )
+                return Report(f"{found.path}@{args.name} -> {found.label}, follows {args.follow}")
             found = repo.set_alias(args.path, args.name, args.version, message=args.message)
             return Report(f"{found.path}@{args.name} -> {found.label}")
         if args.delete:
@@ -218,6 +228,30 @@ class MlversionMagics(Magics):
             )
         notebook = args.notebook or self.session.notebook_rel()
         return views.inputs(cell, self._repo().cell_inputs(cell, notebook=notebook))
+
+    def _lineage(self, args: argparse.Namespace) -> Report:
+        from ..core.lineage_text import lineage_lines
+
+        graph = self._repo().lineage(args.path, depth=args.depth, max_nodes=args.max_nodes)
+        report = Report(f"Lineage of {graph.path}")
+        for text in lineage_lines(graph.to_dict()):
+            report.line(text)
+        report.data = graph
+        return report
+
+    def _reproduce(self, args: argparse.Namespace) -> Report:
+        """Save the notebook through the frontend, then compare the cell's re-run with REF."""
+        from ..core.lineage_text import reproduce_lines
+
+        notebook = args.notebook or self.session.notebook_rel()
+        self.session.save_notebook()
+        found = self._repo().reproduce(args.cell, at=args.at, notebook=notebook)
+        lines = reproduce_lines(found.to_dict())
+        report = Report(lines[0])
+        for text in lines[1:]:
+            report.line(text)
+        report.data = found
+        return report
 
     def _track(self, args: argparse.Namespace) -> Report:
         added = self._repo().track(args.paths)

@@ -209,6 +209,10 @@ class KernelSession:
                 outcome.notes.append(f"{version.path}@{name} -> {version.label}")
         return outcome
 
+    def save_notebook(self) -> bool:
+        """Ask the frontend to save this kernel's notebook (as commit does); True once saved."""
+        return self.frontend.save(self.notebook_path(), self.api_path(), SAVE_TIMEOUT).saved
+
     def _environment(self) -> dict[str, Any]:
         return {**environment(), "kernel": self._kernel_info()}
 

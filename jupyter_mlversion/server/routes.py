@@ -9,7 +9,7 @@ from jupyter_server.utils import url_path_join
 from .handlers.branches import BranchesHandler, BranchHandler, SwitchHandler
 from .handlers.diff import DiffHandler, FileDiffHandler
 from .handlers.jobs import JobHandler, JobsHandler
-from .handlers.lineage import LineageHandler
+from .handlers.lineage import LineageGraphHandler, LineageHandler, ReproduceHandler
 from .handlers.maintenance import GcHandler, VerifyHandler
 from .handlers.merge import (
     MergeAbortHandler,
@@ -55,6 +55,8 @@ ROUTES: list[tuple[str, type[Any]]] = [
     ("models/(?P<name>[^/?#]+)/versions/(?P<number>[0-9]{1,9})/stage", ModelStageHandler),
     ("registry/history", RegistryHistoryHandler),
     ("lineage", LineageHandler),
+    ("lineage/graph", LineageGraphHandler),
+    ("reproduce", ReproduceHandler),
     ("verify", VerifyHandler),
     ("gc", GcHandler),
     ("branches", BranchesHandler),

@@ -158,6 +158,9 @@ export function fakeApi(count = 1000) {
         }
       ]
     })),
+    lineageGraph: jest.fn(),
+    reproduce: jest.fn(),
+    followAlias: jest.fn(),
     job: jest.fn()
   };
   return api;

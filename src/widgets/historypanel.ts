@@ -52,11 +52,8 @@ export class HistoryPanel extends Widget {
       },
       this._spacer
     );
-    this.node.append(
-      h('div', { className: 'jp-mlversion-filters' }, this._search, this._file),
-      this._count,
-      this._scroller
-    );
+    this._filters = h('div', { className: 'jp-mlversion-filters' }, this._search, this._file);
+    this.node.append(this._filters, this._count, this._scroller);
 
     // Each box waits for a pause in typing, so a word costs one request, not one per key.
     const later = (run: () => Promise<void>) => {
@@ -92,6 +89,19 @@ export class HistoryPanel extends Widget {
   /** The scrolling list element (for focus and tests). */
   get list(): HTMLElement {
     return this._scroller;
+  }
+
+  /** Extra drawing on each row once built (the branch lanes), or null. */
+  decorateRow: ((row: HTMLElement, index: number, snapshot: ISnapshot) => void) | null = null;
+
+  /** The box of the search and file filter, where other filters join them. */
+  get filters(): HTMLElement {
+    return this._filters;
+  }
+
+  /** Draw the rows again at the next frame (e.g. when their decoration changed). */
+  redraw(): void {
+    this._schedule();
   }
 
   /** Focus the list, keeping the active row. */
@@ -160,7 +170,7 @@ export class HistoryPanel extends Widget {
     if (index === this._active) {
       classes.push('jp-mod-active');
     }
-    return h(
+    const row = h(
       'div',
       {
         className: classes.join(' '),
@@ -188,6 +198,8 @@ export class HistoryPanel extends Widget {
         )
       )
     );
+    this.decorateRow?.(row, index, snapshot);
+    return row;
   }
 
   private _schedule(): void {
@@ -244,6 +256,7 @@ export class HistoryPanel extends Widget {
     }
   }
 
+  private _filters: HTMLDivElement;
   private _search: HTMLInputElement;
   private _file: HTMLInputElement;
   private _count: HTMLParagraphElement;

@@ -10,6 +10,7 @@ import { NAME_PATTERN } from '../status';
 import { STAGES, Stage } from '../types';
 import type { IModelVersion } from '../types';
 import { h, replaceChildren, table } from './dom';
+import { followCell, followInput, followProblem } from './follow';
 
 /** Tags, aliases and registered models of the project. */
 export class NamesPanel extends Widget {
@@ -69,6 +70,7 @@ export class NamesPanel extends Widget {
           file,
           h('span', { className: 'jp-mlversion-tag' }, `@${alias}`),
           `v${version}`,
+          followCell(this._model, file, alias),
           h(
             'button',
             {
@@ -86,7 +88,7 @@ export class NamesPanel extends Widget {
       { 'aria-label': 'Aliases' },
       h('h3', {}, 'Aliases'),
       rows.length
-        ? table(['File', 'Alias', 'Version', ''], rows)
+        ? table(['File', 'Alias', 'Version', 'Follows', ''], rows)
         : h('p', { className: 'jp-mlversion-hint' }, 'No aliases.'),
       this._aliasForm()
     );
@@ -110,18 +112,30 @@ export class NamesPanel extends Widget {
       min: 0,
       'aria-label': 'Alias version'
     });
+    const follow = followInput();
     const form = h(
       'form',
       { className: 'jp-mlversion-inline-form', 'aria-label': 'Set an alias' },
       file,
       name,
       version,
+      follow,
       h('button', { className: 'jp-mlversion-button', type: 'submit' }, 'Set alias')
     );
     form.addEventListener('submit', event => {
       event.preventDefault();
       const v = version.value === '' ? undefined : Number(version.value);
-      void this._model.setAlias(file.value.trim(), name.value.trim(), v).catch(() => undefined);
+      const rule = follow.value.trim();
+      const problem = followProblem(rule);
+      follow.setCustomValidity(problem ?? '');
+      if (problem) {
+        follow.reportValidity();
+        return;
+      }
+      const done = rule
+        ? this._model.followAlias(file.value.trim(), name.value.trim(), rule, v)
+        : this._model.setAlias(file.value.trim(), name.value.trim(), v);
+      void done.catch(() => undefined);
     });
     return form;
   }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..errors import InvalidNameError, NameExistsError, ReferenceNotFoundError, RegistryError
 from ..identity import current_author
@@ -111,6 +112,41 @@ class Names:
             message=message or f"{rel}@{name} -> v{target.version}",
         )  # fmt: skip
         return self._version(rel, target.version)
+
+    def follow_alias(
+        self, path: str, name: str, rule: str, version: str | int | None = None, *,
+        message: str = "",
+    ) -> ArtifactVersion:  # fmt: skip
+        """Make alias ``name`` of ``path`` follow ``rule`` (``max accuracy``) from now on.
+
+        The alias is set first when it does not exist or ``version`` is given; the value the
+        holder's first snapshot recorded for the metric is what later snapshots must beat.
+        """
+        from ..follow import parse_rule
+
+        parsed = parse_rule(rule)
+        rel = self._parts.relpath(path)
+        current = self.aliases(rel).get(rel, {}).get(name)
+        if version is not None or current is None:
+            target = self.set_alias(rel, name, version, message=message)
+        else:
+            target = self._version(rel, current)
+        row = self._parts.index.snapshot(target.snapshot)
+        value = row.summary.get("metrics", {}).get(parsed.metric) if row else None
+        number = float(value) if isinstance(value, int | float) else None
+        self._parts.registry.set_follow(rel, name, parsed, value=number, author=current_author())
+        return target
+
+    def unfollow_alias(self, path: str, name: str) -> None:
+        """Stop ``path@name`` from following its metric (it stays where it is)."""
+        rel = self._parts.relpath(path)
+        self._parts.registry.set_follow(rel, name, None, author=current_author())
+
+    def follows(self, path: str | None = None) -> dict[str, dict[str, dict[str, Any]]]:
+        """``{path: {alias: {"rule", "mode", "metric", "value"}}}``."""
+        if self._head() is None:
+            return {}
+        return self._parts.registry.follows(None if path is None else self._parts.relpath(path))
 
     def remove_alias(self, path: str, name: str) -> None:
         """Drop alias ``name`` of ``path``; the removal is recorded."""

@@ -189,8 +189,14 @@ class Reader:
                 return version
         raise ReferenceNotFoundError(f"{rel} at {sha[:10]} has no recorded version")
 
-    def versions(self, path: str) -> list[ArtifactVersion]:
-        """``v0..vN`` of a path: each distinct content, in order of first appearance."""
+    def versions(
+        self, path: str, *, aliases: Mapping[str, Mapping[str, int]] | None = None
+    ) -> list[ArtifactVersion]:
+        """``v0..vN`` of a path: each distinct content, in order of first appearance.
+
+        ``aliases`` (``{path: {alias: version}}``) spares a read of the registry when the
+        caller asks for many paths.
+        """
         self._sync()
         rel = self._parts.relpath(path)
         rows = self._parts.index.path_history(rel)
@@ -199,7 +205,8 @@ class Reader:
                 f"{rel} is in no snapshot; snapshot it first with 'mlversion snapshot {rel}'"
             )
         by_version: dict[int, list[str]] = {}
-        for name, number in self._aliases(rel).get(rel, {}).items():
+        table = self._aliases(rel) if aliases is None else aliases
+        for name, number in table.get(rel, {}).items():
             by_version.setdefault(number, []).append(name)
         seen: set[str] = set()
         out: list[ArtifactVersion] = []

@@ -20,6 +20,7 @@ from ..model import CellIO, Change, FileEntry
 from ..progress import Meter, Progress
 from ..results import Recorded, SnapshotResult, Status
 from ..worktree import Scan, current_ids, scan, stat_digest, stat_key
+from .followers import move_followers
 from .scope import Scope, SnapshotRequest, novel_cells, plan
 
 if TYPE_CHECKING:
@@ -176,6 +177,8 @@ class SnapshotService:
         self.journals.consume(scope.pending, atomic_write)
         for name in request.tags:
             self.create_tag(name, sha, message=snap[0].message, author=_who(request, snap[0]))
+        # Aliases that follow a metric move here, for every surface (see services.followers).
+        move_followers(parts, self.reader.version_of, now, metrics, _who(request, snap[0]))
         return SnapshotResult(
             self.reader.snapshot_model(sha),
             tuple(self.reader.with_versions(changes)),

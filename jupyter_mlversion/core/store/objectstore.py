@@ -28,6 +28,7 @@ from ..errors import (
     MissingObjectError,
     StorageFullError,
 )
+from ..shared import make_dir
 from . import chunking
 from .encoding import KIND_BLOB, KIND_MANIFEST, Codec, Manifest, _corrupt
 from .packs import PackSet, PackWriter
@@ -66,7 +67,7 @@ class ObjectStore:
         repack_threshold: int = REPACK_THRESHOLD,
     ) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        make_dir(self.root, parents=True)
         self.pack_dir = self.root / "pack"
         self.min_chunk = min_chunk
         self.repack_threshold = repack_threshold
@@ -235,7 +236,7 @@ class ObjectStore:
             return
         folder = self.root / oid[:2]
         if not folder.is_dir():
-            folder.mkdir(exist_ok=True)
+            make_dir(folder)
             fsync_dir(self.root)
         self._loose_dirs.add(oid[:2])
         with atomic_writer(folder / oid[2:], mode=0o444, overwrite=False) as out:

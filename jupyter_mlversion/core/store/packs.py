@@ -26,6 +26,7 @@ from ..atomic import (
     temp_path,
     write_all,
 )
+from ..shared import make_dir
 from .fsutil import WRITEBACK_EVERY, start_writeback
 from .handles import Handle, HandleCache
 
@@ -63,7 +64,7 @@ class PackWriter:
     """Appends records to a temp pack; :meth:`commit` makes them durable and visible at once."""
 
     def __init__(self, pack_dir: Path) -> None:
-        pack_dir.mkdir(parents=True, exist_ok=True)
+        make_dir(pack_dir, parents=True)
         self._dir = pack_dir
         self._tmp = temp_path(pack_dir, "pack-")
         # Read-write: records of the open batch are read back before it is published.

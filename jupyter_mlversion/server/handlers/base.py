@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from jupyter_server.base.handlers import APIHandler
 
 from jupyter_mlversion.core.errors import MlversionError, NotAProjectError, ReferenceNotFoundError
+from jupyter_mlversion.core.identity import acting_as, hub_author
 from jupyter_mlversion.core.repository import Repository
 
 from ..errors import PayloadTooLargeError, RequestError, error_body
@@ -59,10 +60,13 @@ def open_project(root: Path, target: Path, store_path: str = "") -> Project:
     return Project(repo, notebook, root)
 
 
-def _with_project(work: Callable[[Project], T], project: Project) -> T:
-    """Run ``work`` and close the project's engine handles (index, packs, git) after it."""
+def _with_project(
+    work: Callable[[Project], T], project: Project, author: tuple[str, str] | None = None
+) -> T:
+    """Run ``work`` as ``author`` and close the project's engine handles (index, packs, git)."""
     try:
-        return work(project)
+        with acting_as(author):
+            return work(project)
     finally:
         project.repo.close()
 
@@ -78,9 +82,16 @@ class MlversionHandler(APIHandler):
         return state
 
     def author(self) -> tuple[str, str] | None:
-        """The signed-in Jupyter user as a snapshot author (None: the engine's default)."""
+        """The signed-in Jupyter user as a snapshot author (None: the engine's default).
+
+        Behind JupyterHub this is the hub user who sent the request, also in a server another
+        user shared with them: their name and email as the hub's authenticator gave them.
+        """
         user = self.current_user
         username = getattr(user, "username", None)
+        hub_user = getattr(user, "hub_user", None)
+        if username and isinstance(hub_user, dict):
+            return hub_author(str(username), hub_user.get("user_info"))
         name = getattr(user, "display_name", None) or getattr(user, "name", None) or username
         # A shared token gives every request a made-up "Anonymous <moon>" user: that names
         # nobody, so the engine's default (JupyterHub user, git config, OS user) is better.
@@ -198,8 +209,9 @@ class MlversionHandler(APIHandler):
         target = self.locator()
         loop = asyncio.get_running_loop()
         root, store = self.state.root, self.state.config.store_path
+        author = self.author()
         return await loop.run_in_executor(
-            self.state.reads, lambda: _with_project(work, open_project(root, target, store))
+            self.state.reads, lambda: _with_project(work, open_project(root, target, store), author)
         )
 
     async def start_job(self, kind: str, work: Callable[[Project, Any], dict[str, Any]]) -> None:
@@ -210,12 +222,13 @@ class MlversionHandler(APIHandler):
         root, store = self.state.root, self.state.config.store_path
         wait = self.float_arg("wait", 0.0, 0.0, 600.0)
         project = await loop.run_in_executor(self.state.reads, open_project, root, target, store)
+        author = self.author()
         # The job re-opens the project in its own thread: engine handles are not shared.
         job = self.state.jobs.start(
             kind,
             project.root_relative,
             lambda progress: _with_project(
-                lambda project: work(project, progress), open_project(root, target, store)
+                lambda project: work(project, progress), open_project(root, target, store), author
             ),
         )
         cfg = self.state.config

@@ -26,3 +26,39 @@ class LineageHandler(MlversionHandler):
             return {"cell_id": cell_id, "notebook": project.notebook, "runs": runs}
 
         self.finish(await self.run(work))
+
+
+class LineageGraphHandler(MlversionHandler):
+    """The upstream lineage graph of ``?file=`` (every version, or ``PATH@vN``)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        file_arg = self.required("file")
+        depth = self.int_arg("depth", 10, 0, 50)
+        max_nodes = self.int_arg("max_nodes", 500, 1, 5000)
+
+        def work(project: Project) -> dict[str, Any]:
+            path, sep, selector = file_arg.rpartition("@")
+            target = f"{project.file(path)}@{selector}" if sep else project.file(file_arg)
+            return project.repo.lineage(target, depth=depth, max_nodes=max_nodes).to_dict()
+
+        self.finish(await self.run(work))
+
+
+class ReproduceHandler(MlversionHandler):
+    """Compare the re-run of ``?cell_id=`` (notebook on disk, journals) with ``?at=``."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        cell_id = self.required("cell_id")
+        if len(cell_id) > 200:
+            raise RequestError("cell_id is longer than 200 characters")
+        at = self.ref_arg("at", "HEAD")
+
+        def work(project: Project) -> dict[str, Any]:
+            found = project.repo.reproduce(cell_id, at=at, notebook=project.notebook)
+            return found.to_dict()
+
+        self.finish(await self.run(work))

@@ -74,6 +74,7 @@ class AliasesHandler(MlversionHandler):
             file = project.file(file_arg) if file_arg else None
             return {
                 "aliases": project.repo.aliases(file),
+                "follows": project.repo.alias_follows(file),
                 "history": [e.to_dict() for e in project.repo.alias_history(file)],
             }
 
@@ -87,9 +88,17 @@ class AliasesHandler(MlversionHandler):
 
         def work(project: Project) -> dict[str, Any]:
             file = project.file(body["file"])
-            version = project.repo.set_alias(
-                file, name, body.get("version"), message=body.get("message", "")
-            )
+            repo, message = project.repo, body.get("message", "")
+            if body.get("unfollow"):
+                repo.unfollow_alias(file, name)
+            if body.get("follow"):
+                version = repo.follow_alias(
+                    file, name, body["follow"], body.get("version"), message=message
+                )
+            elif body.get("unfollow") and body.get("version") is None:
+                version = repo.resolve_artifact(f"{file}@{name}")
+            else:
+                version = repo.set_alias(file, name, body.get("version"), message=message)
             return version.to_dict()
 
         self.finish(await self.run(work))

@@ -14,7 +14,7 @@ from jupyter_mlversion.core.model import FileEntry
 from jupyter_mlversion.core.repository import Repository
 
 from ..paths import resolve_inside
-from .base import MlversionHandler, Project
+from .base import AUTH_RESOURCE, MlversionHandler, Project
 
 
 class ProjectHandler(MlversionHandler):
@@ -23,15 +23,22 @@ class ProjectHandler(MlversionHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
+        allowed = self.authorizer.is_authorized(self, self.current_user, "write", AUTH_RESOURCE)
+
         def work(project: Project) -> dict[str, Any]:
             repo = project.repo
             count = repo.count()
+            reason = None if allowed else "read-only for you: your hub role does not allow changes"
+            if reason is None and not repo.writable():
+                reason = "read-only for you: your user cannot write this project's .mlversion/"
             return {
                 "root": project.root_relative,
                 "notebook": project.notebook,
                 "head": repo.resolve("HEAD") if count else None,
                 "snapshots": count,
                 "tags": repo.tags(),
+                "can_write": reason is None,
+                "read_only_reason": reason,
             }
 
         answer = await self.run(work)

@@ -1,0 +1,77 @@
+/**
+ * Wiring of the lineage and reproduce views into the application: main-area tabs, and
+ * opening a cell or a file that a lineage node names.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import type { INotebookTracker } from '@jupyterlab/notebook';
+import type { Widget } from '@lumino/widgets';
+
+import type { VersionsModel } from '../model';
+import type { INotebookDiffContext } from '../widgets/notebookdiff';
+import { LineageWidget } from '../widgets/lineageView';
+import { ReproduceWidget } from '../widgets/reproduce';
+import type { IReproduceReport } from './types';
+
+/** What the sidebar calls to open the lineage and reproduce tabs. */
+export interface ILineageHooks {
+  openLineage(file: string): void;
+  openReproduce(report: IReproduceReport): void;
+}
+
+/** A project-relative path as the server root names it (`root` is `.` or a folder). */
+export function serverPath(root: string, path: string): string {
+  return root === '.' || root === '' ? path : `${root.replace(/\/$/, '')}/${path}`;
+}
+
+/** The hooks, opening tabs in `app`'s main area. */
+export function lineageHooks(
+  app: JupyterFrontEnd,
+  model: VersionsModel,
+  tracker: INotebookTracker,
+  diffs: INotebookDiffContext
+): ILineageHooks {
+  const tabs = new Map<string, MainAreaWidget>();
+  const show = (content: Widget): void => {
+    // Asking again for the same file or cell replaces its tab with fresh data.
+    tabs.get(content.id)?.dispose();
+    const widget = new MainAreaWidget({ content });
+    tabs.set(content.id, widget);
+    widget.disposed.connect(() => {
+      if (tabs.get(content.id) === widget) {
+        tabs.delete(content.id);
+      }
+    });
+    widget.id = `${content.id}-tab`;
+    widget.title.label = content.title.label;
+    widget.title.closable = true;
+    app.shell.add(widget, 'main');
+    app.shell.activateById(widget.id);
+  };
+  const root = (): string => model.project?.root ?? '.';
+  const openFile = async (path: string): Promise<void> => {
+    await app.commands.execute('docmanager:open', { path: serverPath(root(), path) });
+  };
+  const openCell = async (notebook: string, cellId: string): Promise<void> => {
+    const path = serverPath(root(), notebook);
+    await app.commands.execute('docmanager:open', { path });
+    const panel = tracker.find(p => p.context.path === path);
+    if (!panel) {
+      return;
+    }
+    await panel.context.ready;
+    const index = panel.content.widgets.findIndex(cell => cell.model.id === cellId);
+    if (index >= 0) {
+      panel.content.activeCellIndex = index;
+      await panel.content.scrollToItem(index);
+    }
+  };
+  return {
+    openLineage: file => {
+      const content = new LineageWidget(model, file, { ...diffs, openCell, openFile });
+      show(content);
+      void content.load();
+    },
+    openReproduce: report => show(new ReproduceWidget(report, diffs))
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Through a real JupyterHub: alice signs in on the hub's login page, her server starts, and she
+ * takes a snapshot from the Versions panel; the snapshot's author is the hub user. carol, who
+ * may only read alice's server, sees the history but the panel says "Read-only for you" and its
+ * Snapshot button is disabled.
+ */
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+
+const SIDEBAR = '#jp-mlversion-sidebar';
+const NOTEBOOK = 'proj/analysis.ipynb';
+
+async function signIn(page: Page, user: string): Promise<void> {
+  await page.goto('/hub/login');
+  await page.locator('#username_input').fill(user);
+  await page.locator('#password_input').fill('mlversion-test-password');
+  await page.locator('#login_submit').click();
+  await page.waitForURL(/\/hub\/(home|spawn|spawn-pending)|\/user\//, { timeout: 60_000 });
+}
+
+async function openPanel(page: Page, server: string): Promise<void> {
+  await page.goto(`/user/${server}/lab/tree/${NOTEBOOK}`, { timeout: 120_000 });
+  if (page.url().includes('/hub/api/oauth2/authorize')) {
+    // Someone else's server: the hub asks the visitor to let it identify them there.
+    await page.getByRole('button', { name: 'Authorize' }).click();
+  }
+  const tab = page.getByRole('tab', { name: 'Versions' });
+  await tab.waitFor({ timeout: 120_000 });
+  const count = page.locator(`${SIDEBAR} .jp-mlversion-count`);
+  // The server keeps its lab layout, restored while the page loads: the panel may already be
+  // open, or open a moment later (a click then closes it). Click until it shows.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if ((await tab.getAttribute('aria-selected')) !== 'true') {
+      await tab.click();
+    }
+    try {
+      await expect(count).toBeVisible({ timeout: 15_000 });
+      return;
+    } catch {
+      // layout restored after our click: look again
+    }
+  }
+  await page.screenshot({ path: `test-results/hub-${server}-panel.png` });
+  await expect(count).toBeVisible();
+}
+
+test('alice snapshots from the Versions panel as herself; carol may only read', async ({
+  browser
+}) => {
+  const alice = await (await browser.newContext()).newPage();
+  await signIn(alice, 'alice');
+  // Her server starts from the hub's spawn page; the lab opens at /user/alice/.
+  await alice.waitForURL(/\/user\/alice\/lab/, { timeout: 120_000 });
+  await openPanel(alice, 'alice');
+  const panel = alice.locator(SIDEBAR);
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('0 snapshots');
+  await expect(panel.locator('.jp-mlversion-readonly')).toBeHidden();
+
+  await panel.getByLabel('Snapshot message').fill('First look at sales, by alice');
+  await panel.getByRole('button', { name: 'Snapshot', exact: true }).click();
+  await expect(panel.locator('.jp-mlversion-StatusPanel .jp-mlversion-note')).toHaveText(
+    /Snapshot \w+ taken/,
+    { timeout: 60_000 }
+  );
+  await expect(panel.locator('.jp-mlversion-count')).toHaveText('1 snapshot');
+  const answer = await alice.request.get(
+    `/user/alice/mlversion/api/snapshots/HEAD?path=${NOTEBOOK}`
+  );
+  expect(answer.ok()).toBeTruthy();
+  const detail = (await answer.json()) as { snapshot: { author: string; email: string } };
+  expect([detail.snapshot.author, detail.snapshot.email]).toEqual([
+    'Alice Liddell',
+    'alice@example.org'
+  ]);
+
+  // carol opens alice's server: history yes, changes no.
+  const carol = await (await browser.newContext()).newPage();
+  await signIn(carol, 'carol');
+  await openPanel(carol, 'alice');
+  const hers = carol.locator(SIDEBAR);
+  await expect(hers.locator('.jp-mlversion-count')).toHaveText('1 snapshot');
+  await expect(hers.locator('.jp-mlversion-readonly')).toHaveText(/^Read-only for you/);
+  await expect(hers.getByRole('button', { name: 'Snapshot', exact: true })).toBeDisabled();
+});
