@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import blake3
 
-from ..atomic import atomic_write
+from ..atomic import atomic_write, atomic_writer
 from ..errors import (
     InvalidNameError,
     MergeInProgressError,
@@ -119,8 +122,17 @@ class Merger:
     def _read(self, entry: FileEntry, sha: str) -> bytes:
         return b"".join(self._reader.read_bytes(entry, sha))
 
+    def _chunks(self, entry: FileEntry, sha: str) -> Iterator[bytes]:
+        return self._reader.read_bytes(entry, sha)
+
+    @contextlib.contextmanager
+    def _scratch(self) -> Iterator[Path]:
+        """A folder beside the project's files for spooled tables (same disk: moved, not copied)."""
+        with tempfile.TemporaryDirectory(prefix="merge-", dir=self._parts.meta) as folder:
+            yield Path(folder)
+
     def _plan(
-        self, ours: str, theirs: str, keys: Sequence[str]
+        self, ours: str, theirs: str, keys: Sequence[str], scratch: Path
     ) -> tuple[str | None, list[FileOutcome]]:
         base = self._parts.history.merge_base(ours, theirs)
         files = (
@@ -128,7 +140,7 @@ class Merger:
             self._reader.files_at(ours),
             self._reader.files_at(theirs),
         )
-        return base, plan_merge(files, (base, ours, theirs), self._read, keys)
+        return base, plan_merge(files, (base, ours, theirs), self._chunks, keys, scratch)
 
     def preview(self, branch: str, keys: Sequence[str] = ()) -> dict[str, Any]:
         """What merging ``branch`` would do, computed without touching the working tree."""
@@ -140,7 +152,8 @@ class Merger:
             )
         up_to_date = history.is_ancestor(theirs, ours)
         fast_forward = not up_to_date and history.is_ancestor(ours, theirs)
-        base, files = (ours, []) if up_to_date else self._plan(ours, theirs, keys)
+        with self._scratch() as scratch:
+            base, files = (ours, []) if up_to_date else self._plan(ours, theirs, keys, scratch)
         return {
             "branch": branch,
             "fast_forward": fast_forward,
@@ -200,8 +213,9 @@ class Merger:
                 self._sync()
                 return MergeResult("fast-forward", branch, ours, theirs, ours, theirs,
                                    safety_snapshot=safety)  # fmt: skip
-            base, files = self._plan(ours, theirs, keys)
-            written = self._apply(files, theirs, branch, progress)
+            with self._scratch() as scratch:
+                base, files = self._plan(ours, theirs, keys, scratch)
+                written = self._apply(files, theirs, branch, progress)
             text = message.strip() or f"Merge branch '{branch}' into {current}"
             conflicts = [f for f in files if f.outcome == "conflict"]
             paths = tuple(f.path for f in files if f.outcome != "ours")
@@ -234,7 +248,19 @@ class Merger:
             if outcome.content is not None and outcome.outcome in ("merged", "conflict"):
                 atomic_write(self._parts.root / outcome.path, outcome.content, keep_mode=True)
                 written[outcome.path] = blake3.blake3(outcome.content).hexdigest()
+            elif outcome.content_file is not None:
+                written[outcome.path] = self._place(outcome.content_file, outcome.path)
         return written
+
+    def _place(self, merged: Path, rel: str) -> str:
+        """Copy a merged file into the tree atomically, in chunks; returns its id."""
+        digest = blake3.blake3()
+        with merged.open("rb") as src, atomic_writer(self._parts.root / rel, keep_mode=True) as out:
+            while chunk := src.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+        merged.unlink()
+        return digest.hexdigest()
 
     def _track_theirs(self, theirs: str) -> None:
         source = self._reader.snapshot_model(theirs)
