@@ -26,6 +26,9 @@ module.exports = {
   use: {
     ...baseConfig.use,
     baseURL,
+    // Taller than Galata's 768 px: the panel's header (branch, status, snapshot form) and six
+    // sections must leave the open sections room to show their controls.
+    viewport: { width: 1280, height: 960 },
     trace: 'retain-on-failure',
     video: 'off',
     launchOptions: {

@@ -113,8 +113,8 @@ test.describe('The panel does the whole job', () => {
   });
 
   test('an open notebook reloads after a restore from the CLI', async ({ page }) => {
-    const folder = await makeProject(page, 'follow');
-    await openProject(page, 'follow');
+    const folder = await makeProject(page, 'reload-follow');
+    await openProject(page, 'reload-follow');
     await expect(markdown(page)).toContainText('Uses 20 rows.');
     cli(folder, 'restore', 'train.ipynb', '--to', 'baseline');
     await expect(markdown(page)).toContainText('Uses 10 rows.', { timeout: 15000 });
