@@ -20,7 +20,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 module.exports = {
   ...baseConfig,
   workers: 1,
-  retries: process.env.CI ? 1 : 0,
+  // One retry: a loaded machine can miss a start-up deadline; a real failure fails twice.
+  retries: 1,
   timeout: 120000,
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
