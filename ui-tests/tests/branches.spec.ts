@@ -258,6 +258,14 @@ async function pickRemote(view: Locator): Promise<void> {
 
 test('aborts a merge and leaves every file as it was', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
+  // The merge writes the notebook while it is open: the panel asks whether to reload it (the
+  // files-changed event) unless its own reload after the merge came first. Either way, reload.
+  await page.addLocatorHandler(
+    page.locator('.jp-Dialog', { hasText: 'changed on disk' }),
+    async dialog => {
+      await dialog.getByRole('button', { name: 'Reload' }).click();
+    }
+  );
   const name = `abort-${testInfo.retry}`;
   makeBranches(await serverRoot(page), name);
   const panel = await openProject(page, name);
