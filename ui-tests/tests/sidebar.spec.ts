@@ -110,6 +110,9 @@ test.describe('Versions sidebar', () => {
   test("rolls back a cell's inputs", async ({ page }) => {
     await makeProject(page, 'roll');
     const panel = await openProject(page, 'roll');
+    // Room for the cell's versions and their buttons under six section titles.
+    await collapseSection(panel, 'History');
+    await collapseSection(panel, 'Selected');
     await expandSection(panel, 'Cell inputs');
     await page.notebook.selectCells(1);
     const cellPanel = panel.locator('.jp-mlversion-CellPanel');
