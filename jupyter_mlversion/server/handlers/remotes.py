@@ -77,7 +77,7 @@ class PushHandler(MlversionHandler):
 
 
 class PullHandler(MlversionHandler):
-    """Fetch, then fast-forward the branch and the working tree (a job)."""
+    """Fetch, then fast-forward the branch and the working tree, or merge diverged lines (a job)."""
 
     @web.authenticated
     @authorized
