@@ -216,6 +216,9 @@ def test_remote_urls_with_credentials_are_refused(
     for url in ("s3://AKIA123:secret@bucket/p", "s3://bucket/p?X-Amz-Signature=abc"):
         with pytest.raises(InvalidNameError, match="never stored"):
             repo.remote_add("origin", url)
+    for url in ("\x00", "team\nfolder", "s3://bucket/p\x7f"):
+        with pytest.raises(InvalidNameError, match="control character"):
+            repo.remote_add("origin", url)
     assert repo.remotes() == []
     assert not (repo.meta / "remotes.json").exists()
     repo.remote_add("origin", "s3://bucket/team/p")

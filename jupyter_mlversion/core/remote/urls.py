@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from ..errors import InvalidNameError
 #: fsspec protocols a remote may use, and the package each needs.
 PROTOCOLS = {"s3": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs"}
 _SECRET_WORDS = ("key", "secret", "token", "sig", "password", "credential")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,10 @@ def parse_url(text: str, base: Path | None = None) -> RemoteURL:
     text = text.strip()
     if not text:
         raise InvalidNameError("a remote needs a URL: s3://bucket/prefix or a folder path")
+    if _CONTROL.search(text):
+        raise InvalidNameError(
+            f"remote URL {text!r} holds a control character or NUL byte; type it again"
+        )
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     if scheme in ("", "file") or (len(scheme) == 1 and text[1:3] in (":\\", ":/")):
