@@ -16,6 +16,7 @@ import pytest
 
 from jupyter_mlversion.core.errors import RemoteAuthError, RemoteCorruptError, RemoteError
 from jupyter_mlversion.core.repository import Repository
+from jupyter_mlversion.core.store.packs import decode_index
 
 from . import seaweed
 from .proxy import BreakingProxy
@@ -64,7 +65,7 @@ def test_no_permission_to_write(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "reader-secret")
     with pytest.raises(RemoteAuthError) as caught:
         repo.push()
-    assert "denied permission" in _one_line(caught) and "objects/" in str(caught.value)
+    assert "denied permission" in _one_line(caught) and "packs/" in str(caught.value)
     _unchanged(repo)
 
 
@@ -113,7 +114,7 @@ def test_network_errors_mid_transfer_are_retried(
     clone: Callable[..., Repository],
 ) -> None:
     repo = _project(make_project, s3_url)
-    breaking = proxy(rb"PUT [^ ]*/objects/", 3)
+    breaking = proxy(rb"PUT [^ ]*/packs/", 3)
     monkeypatch.setenv("AWS_ENDPOINT_URL", breaking.endpoint)
     pushed = repo.push()
     assert breaking.broken == 3 and pushed.snapshots == 1
@@ -128,22 +129,22 @@ def test_a_network_that_keeps_failing_names_the_remote_and_object(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     repo = _project(make_project, s3_url)
-    breaking = proxy(rb"PUT [^ ]*/objects/", None)
+    breaking = proxy(rb"PUT [^ ]*/packs/", None)
     monkeypatch.setenv("AWS_ENDPOINT_URL", breaking.endpoint)
     with pytest.raises(RemoteError) as caught:
         repo.push()
     text = _one_line(caught)
-    assert "remote 'origin'" in text and "writing objects/" in text and "gave up" in text
+    assert "remote 'origin'" in text and "writing packs/" in text and "gave up" in text
     _unchanged(repo)
     raw, _ = repo._remotes._backend(None).read_refs()
     assert raw is None  # refs.json never written: the remote still looks empty
 
 
-def _flip(s3_server: seaweed.S3Server, url: str, key_part: str) -> str:
+def _flip(s3_server: seaweed.S3Server, url: str, key_part: str, suffix: str = "") -> str:
     bucket, _, prefix = url.removeprefix("s3://").partition("/")
     client = s3_server.client()
     listed = client.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/{key_part}")["Contents"]
-    key = max(listed, key=lambda o: o["Size"])["Key"]
+    key = max((o for o in listed if o["Key"].endswith(suffix)), key=lambda o: o["Size"])["Key"]
     data = bytearray(client.get_object(Bucket=bucket, Key=key)["Body"].read())
     data[len(data) // 2] ^= 0x01
     client.put_object(Bucket=bucket, Key=key, Body=bytes(data))
@@ -159,12 +160,30 @@ def test_a_flipped_object_on_the_remote_is_refused(
     alice = _project(make_project, s3_url)
     alice.push()
     bob = clone(s3_url, "bob", data=False)
-    key = _flip(s3_server, s3_url, "objects/")
+    key = _flip(s3_server, s3_url, "packs/", ".pack")
     with pytest.raises(RemoteCorruptError) as caught:
         bob.restore(["big.bin"])
-    assert "is corrupt" in _one_line(caught) and key.split("/", 2)[-1] in str(caught.value)
+    assert "is corrupt" in _one_line(caught) and key.rsplit("/", 2)[-2] in str(caught.value)
+    assert key.rsplit("/", 1)[-1] in str(caught.value)
     assert not (bob.root / "big.bin").exists()
     assert bob.verify().corrupt == ()  # nothing of the bad download was kept
+
+
+def test_a_flipped_pack_index_on_the_remote_is_refused(
+    make_project: Callable[..., Repository],
+    s3_url: str,
+    s3_server: seaweed.S3Server,
+    clone: Callable[..., Repository],
+) -> None:
+    alice = _project(make_project, s3_url)
+    alice.push()
+    bob = clone(s3_url, "bob", data=False)
+    key = _flip(s3_server, s3_url, "packs/", ".idx")
+    with pytest.raises(RemoteCorruptError) as caught:
+        bob.restore(["big.bin"])
+    assert "is corrupt" in _one_line(caught) and key.rsplit("/", 1)[-1] in str(caught.value)
+    assert not (bob.root / "big.bin").exists()
+    assert not list((bob.meta / "remote-index").glob("*.idx"))  # the bad index was not kept
 
 
 def test_a_flipped_history_bundle_is_refused(
@@ -186,7 +205,7 @@ def test_a_push_killed_midway_is_resumed_by_the_next(
     s3_server: seaweed.S3Server,
     clone: Callable[..., Repository],
 ) -> None:
-    repo = _project(make_project, s3_url, size=24_000_000)
+    repo = _project(make_project, s3_url, size=96_000_000)
     bucket, _, prefix = s3_url.removeprefix("s3://").partition("/")
     client = s3_server.client()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -194,18 +213,20 @@ def test_a_push_killed_midway_is_resumed_by_the_next(
         [sys.executable, "-m", "tests.remote.worker", "push", str(repo.root)], cwd=ROOT, env=env
     )
     deadline = time.monotonic() + 60
-    uploaded = 0
-    while uploaded < 10 and time.monotonic() < deadline and worker.poll() is None:
-        listed = client.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/objects/")
-        uploaded = listed.get("KeyCount", 0)
-        time.sleep(0.05)
+    indexes: list[str] = []
+    while not indexes and time.monotonic() < deadline and worker.poll() is None:
+        listed = client.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/packs/")
+        indexes = [o["Key"] for o in listed.get("Contents", []) if o["Key"].endswith(".idx")]
+        time.sleep(0.02)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
-    assert uploaded >= 10, "the push finished or stalled before it could be killed"
+    assert indexes, "the push finished or stalled before it could be killed"
+    raw = client.get_object(Bucket=bucket, Key=indexes[0])["Body"].read()
+    uploaded = len(decode_index(raw))  # objects in the pack that was whole when killed
     with pytest.raises(RemoteError, match="is empty"):
         clone(s3_url, "too-early")
 
     resumed = repo.push()
-    assert resumed.skipped >= 10 and resumed.snapshots == 1
+    assert uploaded >= 10 and resumed.skipped >= uploaded and resumed.snapshots == 1
     bob = clone(s3_url, "bob")
     assert (bob.root / "big.bin").read_bytes() == (repo.root / "big.bin").read_bytes()

@@ -1,7 +1,8 @@
-"""Where a remote's bytes go: a local folder, S3 (s3fs plus conditional writes), other fsspec.
+"""Where a remote's bytes go: a local folder, S3 (botocore), or any other fsspec store.
 
-Every backend offers the same small interface: ``get``/``exists``/``put`` of immutable objects
-under a key, and ``read_refs``/``swap_refs``, the compare-and-swap of ``refs.json``. Credentials,
+Every backend offers the same small interface: ``get``/``get_range``/``exists``/``put`` of
+immutable objects under a key, ``list`` of the keys under a prefix, and
+``read_refs``/``swap_refs``, the compare-and-swap of ``refs.json``. Credentials,
 endpoints and regions come only from each store's standard configuration.
 """
 
@@ -13,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_write
+from ..atomic import TEMP_PREFIX, atomic_write
 from ..errors import RemoteError
 from ..lock import project_lock
 from .faults import Absent, with_retries
@@ -37,8 +38,19 @@ class Backend:
         """The bytes under ``key``; Absent when there are none."""
         return with_retries(lambda: self._get(key), self.where, f"reading {key}")
 
+    def get_range(self, key: str, start: int, length: int) -> bytes:
+        """``length`` bytes of ``key`` from ``start`` (fewer at its end); Absent without it."""
+        return with_retries(
+            lambda: self._get_range(key, start, length), self.where, f"reading {key}"
+        )
+
     def exists(self, key: str) -> bool:
         return with_retries(lambda: self._exists(key), self.where, f"looking for {key}")
+
+    def keys(self, prefix: str, limit: int | None = None) -> list[str]:
+        """Keys of the objects whose key starts with ``prefix`` (a folder, ending in ``/``),
+        at most ``limit`` of them; empty when there are none."""
+        return with_retries(lambda: self._list(prefix, limit), self.where, f"listing {prefix}")
 
     def put(self, key: str, data: bytes) -> None:
         """Store ``data`` under ``key`` (the same bytes each time: objects are immutable)."""
@@ -58,7 +70,13 @@ class Backend:
     def _get(self, key: str) -> bytes:
         raise NotImplementedError
 
+    def _get_range(self, key: str, start: int, length: int) -> bytes:
+        raise NotImplementedError
+
     def _exists(self, key: str) -> bool:
+        raise NotImplementedError
+
+    def _list(self, prefix: str, limit: int | None) -> list[str]:
         raise NotImplementedError
 
     def _put(self, key: str, data: bytes) -> None:
@@ -100,8 +118,26 @@ class FileBackend(Backend):
             self._need_root(create=False)
             raise Absent(key) from None
 
+    def _get_range(self, key: str, start: int, length: int) -> bytes:
+        try:
+            with self._path(key).open("rb") as handle:
+                handle.seek(start)
+                return handle.read(length)
+        except FileNotFoundError:
+            self._need_root(create=False)
+            raise Absent(key) from None
+
     def _exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def _list(self, prefix: str, limit: int | None) -> list[str]:
+        found = []
+        for folder, _, names in os.walk(self._path(prefix.rstrip("/"))):
+            relative = Path(folder).relative_to(self.root).as_posix()
+            found += [f"{relative}/{n}" for n in names if not n.startswith(TEMP_PREFIX)]
+            if limit is not None and len(found) >= limit:
+                return found[:limit]
+        return found
 
     def _put(self, key: str, data: bytes) -> None:
         self._need_root(create=True)
@@ -127,7 +163,12 @@ class FileBackend(Backend):
 
 
 class S3Backend(Backend):
-    """S3 and S3-compatible stores: objects through s3fs, ``refs.json`` by conditional PUT.
+    """S3 and S3-compatible stores through botocore, the AWS SDK s3fs is built on.
+
+    Requests go from a pool of threads (s3fs would sign every upload on its one event-loop
+    thread: 256 MiB in 16 MiB packs, 8 in flight, took 3.9 s through s3fs, 2.6 s through
+    botocore and 2.5 s with ``s5cmd cp`` on the same server). ``refs.json`` moves by
+    conditional PUT:
 
     ``If-None-Match: *`` creates ``refs.json`` only if absent and ``If-Match: <ETag>`` replaces
     only the version that was read; the store refuses anything else with 412.
@@ -138,12 +179,8 @@ class S3Backend(Backend):
         self.bucket, _, self.prefix = url.root.partition("/")
 
     @property
-    def fs(self) -> Any:
-        return _s3_clients()[0]
-
-    @property
     def client(self) -> Any:
-        return _s3_clients()[1]
+        return _s3_client()
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -158,6 +195,31 @@ class S3Backend(Backend):
         body: bytes = answer["Body"].read()
         return body
 
+    def _get_range(self, key: str, start: int, length: int) -> bytes:
+        try:
+            answer = self.client.get_object(
+                Bucket=self.bucket, Key=self._key(key), Range=f"bytes={start}-{start + length - 1}"
+            )
+        except Exception as exc:
+            if _code(exc) in ("NoSuchKey", "404"):
+                raise Absent(key) from None
+            raise
+        body: bytes = answer["Body"].read()
+        return body
+
+    def _list(self, prefix: str, limit: int | None) -> list[str]:
+        full = self._key(prefix)
+        cut = len(full) - len(prefix)
+        found: list[str] = []
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket,
+            Prefix=full,
+            PaginationConfig={"MaxItems": limit} if limit else {},
+        )
+        for page in pages:
+            found += [str(item["Key"])[cut:] for item in page.get("Contents", [])]
+        return found[:limit] if limit else found
+
     def _exists(self, key: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(key))
@@ -168,7 +230,7 @@ class S3Backend(Backend):
         return True
 
     def _put(self, key: str, data: bytes) -> None:
-        self.fs.pipe_file(f"{self.bucket}/{self._key(key)}", data)
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
 
     def _read_refs(self) -> tuple[bytes | None, str | None]:
         try:
@@ -227,8 +289,24 @@ class FsspecBackend(Backend):
             raise Absent(key) from None
         return data
 
+    def _get_range(self, key: str, start: int, length: int) -> bytes:
+        try:
+            data: bytes = self.fs.cat_file(self._full(key), start=start, end=start + length)
+        except FileNotFoundError:
+            raise Absent(key) from None
+        return data
+
     def _exists(self, key: str) -> bool:
         return bool(self.fs.exists(self._full(key)))
+
+    def _list(self, prefix: str, limit: int | None) -> list[str]:
+        root = self.url.root.rstrip("/") + "/"
+        try:
+            names = self.fs.find(self._full(prefix.rstrip("/")))
+        except FileNotFoundError:
+            return []
+        found = [str(n).removeprefix(root) for n in names]
+        return found[:limit] if limit else found
 
     def _put(self, key: str, data: bytes) -> None:
         self.fs.pipe_file(self._full(key), data)
@@ -267,22 +345,21 @@ _AWS_VARIABLES = (
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
 )
-_clients: dict[tuple[str | None, ...], tuple[Any, Any]] = {}
+_clients: dict[tuple[str | None, ...], Any] = {}
 _clients_lock = threading.Lock()
 
 
-def _s3_clients() -> tuple[Any, Any]:
-    """(s3fs file system, botocore client) for the current AWS configuration, made once.
+def _s3_client() -> Any:
+    """The botocore S3 client for the current AWS configuration, made once.
 
-    Building them costs most of a second (service models, sessions), so one process (a
-    Jupyter server, a test run) reuses them for as long as the configuration stays the same.
+    Building one costs most of a second (service models, sessions), so one process (a
+    Jupyter server, a test run) reuses it for as long as the configuration stays the same.
     """
     signature = tuple(os.environ.get(name) for name in _AWS_VARIABLES)
     with _clients_lock:
         if signature not in _clients:
             import botocore.config
             import botocore.session
-            import s3fs
 
             session = botocore.session.get_session()
             region = session.get_config_variable("region") or "us-east-1"
@@ -291,18 +368,14 @@ def _s3_clients() -> tuple[Any, Any]:
                 connect_timeout=5,
                 read_timeout=30,
                 max_pool_connections=WORKERS * 2,
+                # No CRC of every upload on top: TLS (or, over plain HTTP, the signed payload
+                # hash) guards the transfer, and every record is checked against its id when
+                # it is read back.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
             )
-            client = session.create_client("s3", region_name=region, config=config)
-            fs = s3fs.S3FileSystem(
-                skip_instance_cache=True,
-                config_kwargs={
-                    "retries": {"max_attempts": 2, "mode": "standard"},
-                    "connect_timeout": 5,
-                    "read_timeout": 30,
-                },
-            )
-            fs.retries = 1  # our own retries (faults.with_retries) come on top, with backoff
-            _clients[signature] = (fs, client)
+            # botocore's own retries; ours (faults.with_retries) come on top, with backoff.
+            _clients[signature] = session.create_client("s3", region_name=region, config=config)
         return _clients[signature]
 
 

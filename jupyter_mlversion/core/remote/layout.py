@@ -1,12 +1,12 @@
 """Names inside a remote, and the ``refs.json`` document that says what the remote holds.
 
 ```
-<url>/objects/<id[:2]>/<id[2:]>   one object record each, the bytes the local store keeps
+<url>/packs/<name>.pack, .idx     object records and where each lies (see ``packs``)
 <url>/history/<sha256>.bundle     git bundles, named by the SHA-256 of their bytes
 <url>/refs.json                   branches, tags, registry tip and the ordered bundle list
 ```
 
-Objects and bundles are immutable and written before ``refs.json`` names them, so a reader
+Packs and bundles are immutable and written before ``refs.json`` names them, so a reader
 never meets a ref whose objects are missing.
 """
 
@@ -23,14 +23,6 @@ REFS_KEY = "refs.json"
 FORMAT = 1
 _SHA = re.compile(r"[0-9a-f]{40}")
 _BUNDLE = re.compile(r"[0-9a-f]{64}\.bundle")
-_OID = re.compile(r"[0-9a-f]{64}")
-
-
-def object_key(oid: str) -> str:
-    """Where object ``oid`` lives in a remote."""
-    if not _OID.fullmatch(oid):
-        raise ValueError(f"not an object id: {oid!r}")
-    return f"objects/{oid[:2]}/{oid[2:]}"
 
 
 def bundle_key(name: str) -> str:

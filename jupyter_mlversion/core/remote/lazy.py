@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 from . import settings
 from .backends import Backend, open_backend
-from .faults import Absent
-from .layout import object_key
-from .transfer import fetch_files, verified
+from .packs import RemoteIndex
+from .transfer import fetch_files, fetch_one
 from .urls import parse_url
 
 if TYPE_CHECKING:
@@ -26,31 +25,42 @@ class RemoteSource:
 
     def __init__(self, meta: Path) -> None:
         self._meta = meta
-        self._backends: list[Backend] | None = None
+        self._indexes: list[RemoteIndex] | None = None
 
-    def backends(self) -> list[Backend]:
-        if self._backends is None:
+    def indexes(self) -> list[RemoteIndex]:
+        """What each remote's packs hold, read once (and again by :meth:`refresh`)."""
+        if self._indexes is None:
             remotes = settings.load(self._meta)
             names = sorted(remotes, key=lambda n: n != settings.DEFAULT_REMOTE)
-            self._backends = [open_backend(n, parse_url(remotes[n])) for n in names]
-        return self._backends
+            backends: list[Backend] = [open_backend(n, parse_url(remotes[n])) for n in names]
+            self._indexes = [RemoteIndex(b, index_cache(self._meta)) for b in backends]
+            self.refresh()
+        return self._indexes
+
+    def refresh(self) -> None:
+        for index in self._indexes or []:
+            index.refresh()
 
     def __call__(self, store: ObjectStore, oid: str) -> bytes | None:
-        for backend in self.backends():
-            try:
-                return verified(backend, store, oid, backend.get(object_key(oid)))
-            except Absent:
-                continue
-        return None
+        indexes = self.indexes()
+        if indexes and not any(i.locate(oid) for i in indexes):
+            self.refresh()  # pushed since this process last looked?
+        return fetch_one(indexes, store, oid)
 
     def prefetch(
         self, store: ObjectStore, file_ids: Iterable[str], report: Callable[[int, str], None]
     ) -> tuple[int, int]:
         """Download, in parallel, every object the files need; (objects, bytes) received."""
-        backends = self.backends()
-        if not backends:
+        indexes = self.indexes()
+        if not indexes:
             return 0, 0
-        return fetch_files(backends, store, file_ids, report)
+        self.refresh()
+        return fetch_files(indexes, store, file_ids, report)
+
+
+def index_cache(meta: Path) -> Path:
+    """Where the indexes of remote packs are kept once read (they never change)."""
+    return meta / "remote-index"
 
 
 def attach(store: ObjectStore, meta: Path) -> None:

@@ -28,9 +28,10 @@ from ..results import RestoreResult
 from . import gitsync, registry_merge, settings
 from .backends import Backend, open_backend
 from .layout import RemoteRefs, bundle_key
-from .lazy import RemoteSource
+from .lazy import RemoteSource, index_cache
+from .packs import RemoteIndex
 from .results import FetchResult, PullResult, PushResult, RemoteStatus
-from .transfer import missing_on, objects_of, upload
+from .transfer import missing_on, objects_of, record_size, upload
 from .urls import parse_url
 
 #: ``fast_forward(old, new, move_ref, notebooks_only=..., progress=...)`` (the Restorer's).
@@ -270,9 +271,8 @@ class Remotes:
         files = gitsync.new_file_ids(history, list(tips.values()), known)
         every = objects_of(store, files)
         needed = self._minus_base(old, files, every) if old is not None and files else every
-        missing = missing_on(backend, needed)
-        from .transfer import record_size
-
+        index = RemoteIndex(backend, index_cache(self._parts.meta)).refresh()
+        missing = missing_on(index, needed)
         meter = Meter(progress, sum(record_size(store, o) for o in missing))
         sent = upload(backend, store, missing, meter)
         bundle = gitsync.make_bundle(history, list(tips), known)

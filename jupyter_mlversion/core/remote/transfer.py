@@ -1,12 +1,13 @@
 """Moving object records between the local store and a remote, in parallel, verified.
 
-Uploads read each record in the calling thread (the store is not thread-safe) and hand the
-bytes to a bounded pool; downloads fetch in the pool and verify and store in the calling
+Uploads read each record in the calling thread (the store is not thread-safe) and hand packs
+of them to a bounded pool; downloads fetch in the pool and verify and store in the calling
 thread, inside one store batch, so a corrupt object leaves the local store as it was.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -16,9 +17,19 @@ from typing import TYPE_CHECKING
 from ..errors import CorruptObjectError, MissingObjectError, RemoteCorruptError
 from ..progress import Meter
 from ..store.encoding import KIND_MANIFEST
+from ..store.packs import encode_index
 from .backends import WORKERS, Backend
 from .faults import Absent
-from .layout import object_key
+from .packs import (
+    PACK_BYTES,
+    RemoteIndex,
+    Span,
+    index_key,
+    index_name,
+    pack_key,
+    plan_reads,
+    read_span,
+)
 
 if TYPE_CHECKING:
     from ..store import ObjectStore
@@ -50,36 +61,48 @@ def objects_of(store: ObjectStore, file_ids: Iterable[str]) -> list[str]:
     return list(needed)
 
 
-def missing_on(backend: Backend, oids: Sequence[str]) -> list[str]:
-    """The ids among ``oids`` the remote lacks (one HEAD each, in parallel)."""
-    if not oids:
-        return []
-    with ThreadPoolExecutor(WORKERS) as pool:
-        present = list(pool.map(lambda o: backend.exists(object_key(o)), oids))
-    return [o for o, here in zip(oids, present, strict=True) if not here]
+def missing_on(index: RemoteIndex, oids: Sequence[str]) -> list[str]:
+    """The ids among ``oids`` that no pack of the remote holds."""
+    return [o for o in oids if index.locate(o) is None]
 
 
 def upload(backend: Backend, store: ObjectStore, oids: Sequence[str], meter: Meter) -> int:
-    """Put every record of ``oids`` on the remote; returns the bytes sent."""
+    """Put every record of ``oids`` on the remote in packs; returns the bytes sent.
+
+    Records are read in the calling thread and gathered into packs of about ``PACK_BYTES``;
+    each pack goes up (then its index) in the pool while the next one is gathered.
+    """
     sent = 0
     pending: deque[tuple[Future[None], int, str]] = deque()
 
     def settle(limit: int) -> None:
         nonlocal sent
         while len(pending) > limit:
-            future, size, oid = pending.popleft()
+            future, size, name = pending.popleft()
             future.result()
             sent += size
-            meter.report(sent, f"uploading to {backend.name}: {oid[:12]}")
+            meter.report(sent, f"uploading to {backend.name}: pack {name[:12]}")
+
+    def send(name: str, pack: bytes, index: bytes) -> None:
+        backend.put(pack_key(name), pack)
+        backend.put(index_key(name), index)
 
     with ThreadPoolExecutor(WORKERS) as pool:
         try:
-            for oid in oids:
+            buffer = bytearray()
+            entries: dict[str, tuple[int, int]] = {}
+            for number, oid in enumerate(oids):
                 record = store.record(oid)
-                pending.append(
-                    (pool.submit(backend.put, object_key(oid), record), len(record), oid)
-                )
-                settle(WORKERS * 2)
+                entries[oid] = (len(buffer), len(record))
+                buffer += record
+                if len(buffer) >= PACK_BYTES or number == len(oids) - 1:
+                    index = encode_index(entries)
+                    name = index_name(index)
+                    pending.append(
+                        (pool.submit(send, name, bytes(buffer), index), len(buffer), name)
+                    )
+                    buffer, entries = bytearray(), {}
+                    settle(WORKERS)
             settle(0)
         except BaseException:
             for future, _, _ in pending:
@@ -88,67 +111,96 @@ def upload(backend: Backend, store: ObjectStore, oids: Sequence[str], meter: Met
     return sent
 
 
-def verified(backend: Backend, store: ObjectStore, oid: str, record: bytes) -> bytes:
-    """``record`` if it is a sound encoding of ``oid``; else RemoteCorruptError."""
+def verified(backend: Backend, store: ObjectStore, oid: str, record: bytes, key: str) -> bytes:
+    """``record`` (read from ``key``) if it is a sound encoding of ``oid``; else
+    RemoteCorruptError."""
     try:
         store.check_record(oid, record)
     except CorruptObjectError:
         raise RemoteCorruptError(
-            f"{backend.where}: object {object_key(oid)} is corrupt (its bytes do not match its "
-            "id); it was refused and nothing changed locally; push it again from a clone "
-            "that has it"
+            f"{backend.where}: object {oid} in {key} is corrupt (its bytes do not match its "
+            "id); it was refused and nothing changed locally; push it again from a clone that "
+            "has it"
         ) from None
     return record
 
 
+def _missing(backends: Sequence[Backend], oid: str) -> MissingObjectError:
+    names = ", ".join(b.where for b in backends)
+    return MissingObjectError(
+        f"object {oid} is neither in the local store nor on {names}; push it from a "
+        "clone that has it"
+    )
+
+
 def download(
-    backends: Sequence[Backend], store: ObjectStore, oids: Sequence[str], report: Report | None
+    indexes: Sequence[RemoteIndex], store: ObjectStore, oids: Sequence[str], report: Report | None
 ) -> int:
     """Fetch, verify and store each record of ``oids`` (first remote that has it wins).
 
-    Call inside ``store.batch()``. Returns the bytes received. MissingObjectError when no
-    remote has an object.
+    Records come by ranged reads of packs, neighbours in one request. Call inside
+    ``store.batch()``. Returns the bytes received. MissingObjectError when no remote
+    has an object.
     """
+    backends = [i.backend for i in indexes]
+    reads, absent = plan_reads(indexes, oids)
+    if absent:
+        raise _missing(backends, absent[0])
     received = 0
 
-    def fetch(oid: str) -> tuple[Backend, bytes]:
-        for backend in backends:
-            try:
-                return backend, backend.get(object_key(oid))
-            except Absent:
-                continue
-        names = ", ".join(b.where for b in backends)
-        raise MissingObjectError(
-            f"object {oid} is neither in the local store nor on {names}; push it from a "
-            "clone that has it"
-        )
+    def fetch_span(index: RemoteIndex, span: Span) -> list[tuple[Backend, str, str, bytes]]:
+        key = pack_key(span.pack)
+        try:
+            return [(index.backend, key, o, r) for o, r in read_span(index.backend, span)]
+        except Absent:
+            raise _missing(backends, span.parts[0][0]) from None
 
     with ThreadPoolExecutor(WORKERS) as pool:
-        futures = deque((oid, pool.submit(fetch, oid)) for oid in oids)
+        todo = iter(reads)
+        futures: deque[Future[list[tuple[Backend, str, str, bytes]]]] = deque()
         try:
-            while futures:
-                oid, future = futures.popleft()
-                backend, record = future.result()
-                store.put_record(oid, verified(backend, store, oid, record))
-                received += len(record)
-                if report is not None:
-                    report(received, f"downloading from {backend.name}: {oid[:12]}")
+            while True:
+                # At most twice the pool's width read ahead, so memory stays bounded.
+                for index, span in itertools.islice(todo, WORKERS * 2 - len(futures)):
+                    futures.append(pool.submit(fetch_span, index, span))
+                if not futures:
+                    break
+                for backend, key, oid, record in futures.popleft().result():
+                    store.put_record(oid, verified(backend, store, oid, record, key))
+                    received += len(record)
+                    if report is not None:
+                        report(received, f"downloading from {backend.name}: {oid[:12]}")
         except BaseException:
-            for _, future in futures:
+            for future in futures:
                 future.cancel()
             raise
     return received
 
 
+def fetch_one(indexes: Sequence[RemoteIndex], store: ObjectStore, oid: str) -> bytes | None:
+    """The verified record of ``oid`` from the first remote that has it, or None."""
+    reads, _ = plan_reads(indexes, [oid])
+    for index, span in reads:
+        try:
+            ((_, record),) = read_span(index.backend, span)
+        except Absent:
+            continue
+        return verified(index.backend, store, oid, record, pack_key(span.pack))
+    return None
+
+
 def fetch_files(
-    backends: Sequence[Backend], store: ObjectStore, file_ids: Iterable[str], report: Report | None
+    indexes: Sequence[RemoteIndex],
+    store: ObjectStore,
+    file_ids: Iterable[str],
+    report: Report | None,
 ) -> tuple[int, int]:
     """Bring every object the files need into the store; returns (objects, bytes) received."""
     wanted = [f for f in dict.fromkeys(file_ids) if not store.has(f)]
     count = received = 0
     with store.batch():
         if wanted:
-            received += download(backends, store, wanted, report)
+            received += download(indexes, store, wanted, report)
             count += len(wanted)
         chunks: list[str] = []
         for fid in dict.fromkeys(file_ids):
@@ -164,6 +216,6 @@ def fetch_files(
                 if report is not None:
                     report(base + done, label)
 
-            received += download(backends, store, chunks, shifted)
+            received += download(indexes, store, chunks, shifted)
             count += len(chunks)
     return count, received
