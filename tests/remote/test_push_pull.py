@@ -52,6 +52,32 @@ def test_clone_brings_history_names_and_notebooks_and_data_comes_when_restored(
     assert bob.store.has(big.id)
 
 
+def test_data_left_on_the_remote_by_a_no_data_clone_is_not_a_deletion(
+    make_project: Callable[..., Repository], clone: Callable[..., Repository], remote_url: str
+) -> None:
+    alice = _project(make_project, remote_url)
+    alice.push()
+    bob = clone(remote_url, "bob", data=False)
+    big = alice.files_at(alice.head())["data/big.bin"]  # type: ignore[arg-type]
+    assert not (bob.root / "data/big.bin").exists()
+    assert bob.status().clean, bob.status()
+
+    (bob.root / "train.ipynb").write_text(NOTEBOOK.replace('"cells": []', '"cells": [ ]'))
+    (bob.root / "notes.txt").write_text("bob was here\n")
+    made = bob.snapshot(["notes.txt"], message="notes")  # a plain snapshot, data absent
+    assert all(c.status != "removed" for c in made.changes), made.changes
+    made = bob.snapshot(message="everything")
+    assert all(c.status != "removed" for c in made.changes), made.changes
+    assert bob.files_at(bob.head())["data/big.bin"].id == big.id  # type: ignore[arg-type]
+
+    bob.restore(["data/big.bin"])
+    assert (bob.root / "data/big.bin").read_bytes() == (alice.root / "data/big.bin").read_bytes()
+    left = json.loads((bob.meta / "unfetched.json").read_text())["files"]
+    assert set(left) == {"small.csv"}  # big.bin was written; small.csv is still remote-only
+    (bob.root / "data/big.bin").unlink()  # now a deletion is a deletion
+    assert [(c.path, c.status) for c in bob.status().changes] == [("data/big.bin", "removed")]
+
+
 def test_push_then_pull_moves_snapshots_files_and_aliases(
     make_project: Callable[..., Repository], clone: Callable[..., Repository], remote_url: str
 ) -> None:

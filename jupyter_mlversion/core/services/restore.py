@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .. import changes, pointer
+from .. import changes, pointer, unfetched
 from ..atomic import atomic_write
 from ..errors import (
     CorruptObjectError,
@@ -192,7 +192,13 @@ class Restorer:
             self._sync()
             source = self._reader.snapshot_model(new)
             self._parts.write_specs({*self._parts.tracked_specs(), *source.tracked})
-            return self._apply_locked(targets, new, present, False, progress, f"pull {new[:10]}")
+            done = self._apply_locked(targets, new, present, False, progress, f"pull {new[:10]}")
+            if notebooks_only:  # the data stays on the remote until a restore needs it
+                left = {p: e.id for p, e in after.items() if p not in targets}
+                unfetched.add(self._parts.meta, {
+                    p: i for p, i in left.items() if not (self._parts.root / p).exists()
+                })  # fmt: skip
+            return done
 
     def _tracked_now(self, specs: Sequence[str], head_files: Mapping[str, FileEntry]) -> set[str]:
         """Every file now under the tracked set, the current snapshot's files or the patterns."""
@@ -298,6 +304,7 @@ class Restorer:
         self._check_history(source, [targets[i.path] for i in changed if i.action == "write"])
         safety = self._keep_unsaved(changed, label, known)
         self._write(changed, targets, source, progress)
+        unfetched.drop(self._parts.meta, [i.path for i in changed])
         return RestoreResult(source, tuple(items), False, safety)
 
     def _check_history(self, source: str, entries: Sequence[FileEntry]) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import blake3
 
-from .. import pointer
+from .. import pointer, unfetched
 from ..atomic import atomic_write
 from ..errors import ConcurrentUpdateError, FileChangedError, MlversionError, UnreadableFileError
 from ..identity import current_author, environment
@@ -100,6 +100,7 @@ class SnapshotService:
                 old = before.get(rel)
                 kind = old.kind if old is not None else kind_of(rel)
                 now[rel] = FileEntry(rel, oid, found.files[rel].st_size, kind)
+        unfetched.keep(parts.meta, parts.root, before, now)
         changes = tuple(self.reader.with_versions(changes_between(before, now)))
         resolved = resolve_lineage(to_lineage(scope.pending.cells, parts.root), now, found.files)
         cells = tuple(novel_cells(resolved, parts.index.lineage_of))
@@ -139,6 +140,7 @@ class SnapshotService:
         notebooks: dict[str, bytes] = {}
         now = scope.kept(before)
         now.update(self._identify(found.files, before, notebooks, warnings, progress))
+        unfetched.keep(parts.meta, parts.root, before, now)
         changes = changes_between(before, now)
         metrics = {**scope.pending.metrics, **request.metrics}
         params = {**scope.pending.params, **request.params}
