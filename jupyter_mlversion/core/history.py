@@ -25,6 +25,7 @@ from .errors import (
     NotAProjectError,
     ReferenceNotFoundError,
 )
+from .gitrefs import read_ref
 from .history_branches import BRANCH_PREFIX, BranchesMixin
 from .history_git import (
     ZERO_OID,
@@ -467,7 +468,10 @@ class History(TagsMixin, BranchesMixin):
     # -- state refs ------------------------------------------------------
     def read_state(self, ref: str) -> tuple[str | None, dict[str, Any]]:
         """The commit at ``ref`` and the ``state.json`` it holds (``{}`` when none)."""
-        sha = self._resolve_ref(validate_full_ref(ref))
+        # Read from git's ref files rather than a rev-parse process: every alias lookup (each
+        # lineage graph, each versions list) comes here, and a project without a registry
+        # then starts no git at all. Writers compare-and-swap, so a stale read only retries.
+        sha = read_ref(self.git_dir, validate_full_ref(ref))
         if sha is None:
             return None, {}
         raw = self.read_blob(sha, STATE_FILE)

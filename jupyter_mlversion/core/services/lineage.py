@@ -66,10 +66,7 @@ class _Walk:
 
     def versions(self, path: str) -> list[ArtifactVersion]:
         if path not in self._cache:
-            try:
-                self._cache[path] = self._versions(path)
-            except MlversionError:
-                self._cache[path] = []  # read but never snapshotted
+            self._cache[path] = self._versions(path)  # []: read but never snapshotted
         return self._cache[path]
 
     def run(self, graph: LineageGraph, start: list[ArtifactVersion]) -> None:
@@ -196,18 +193,20 @@ class Lineage:
             raise MlversionError(f"lineage depth must be in 0..{MAX_DEPTH}, not {depth}")
         if not 1 <= max_nodes <= MAX_NODES:
             raise MlversionError(f"lineage max_nodes must be in 1..{MAX_NODES}, not {max_nodes}")
+        table = self._parts.registry.aliases()  # one read of the registry for every path
         parsed = split_artifact_ref(path)
         if parsed is not None:
             start = [self._reader.resolve_artifact(path)]
             rel = start[0].path
         else:
             rel = self._parts.relpath(path)
-            start = self._reader.versions(rel)  # ReferenceNotFoundError when never snapshotted
+            # Synchronises the index; ReferenceNotFoundError when never snapshotted.
+            start = self._reader.versions(rel, aliases=table)
         graph = LineageGraph(rel, depth, max_nodes)
-        table = self._parts.registry.aliases()  # one read of the registry for every path
 
         def versions(p: str) -> list[ArtifactVersion]:
-            return self._reader.versions(p, aliases=table)
+            # The walk's paths come from the index (already relative, already synchronised).
+            return self._reader.indexed_versions(p, table) or []
 
         # Newest versions first: when the budget runs out, the recent past is what is kept.
         _Walk(self._parts, versions).run(graph, list(reversed(start)))

@@ -204,14 +204,26 @@ class Reader:
         """
         self._sync()
         rel = self._parts.relpath(path)
-        rows = self._parts.index.path_history(rel)
-        if not rows:
+        out = self.indexed_versions(rel, self._aliases(rel) if aliases is None else aliases)
+        if out is None:
             raise ReferenceNotFoundError(
                 f"{rel} is in no snapshot; snapshot it first with 'mlversion snapshot {rel}'"
             )
+        return out
+
+    def indexed_versions(
+        self, rel: str, aliases: Mapping[str, Mapping[str, int]]
+    ) -> list[ArtifactVersion] | None:
+        """:meth:`versions` of a path the synchronised index names (None: in no snapshot).
+
+        For callers that walk paths taken from the index (lineage), so each is neither
+        resolved against the disk again nor the index re-checked against history.
+        """
+        rows = self._parts.index.path_history(rel)
+        if not rows:
+            return None
         by_version: dict[int, list[str]] = {}
-        table = self._aliases(rel) if aliases is None else aliases
-        for name, number in table.get(rel, {}).items():
+        for name, number in aliases.get(rel, {}).items():
             by_version.setdefault(number, []).append(name)
         seen: set[str] = set()
         out: list[ArtifactVersion] = []
