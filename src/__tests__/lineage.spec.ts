@@ -20,7 +20,8 @@ import type { ILineageGraph, IReproduceReport } from '../lineage/types';
 import { VersionsModel } from '../model';
 import { followProblem } from '../widgets/follow';
 import { LineageGraphView } from '../widgets/lineageGraph';
-import { versionDiffRefs } from '../widgets/lineageView';
+import { LineageWidget, versionDiffRefs } from '../widgets/lineageView';
+import type { ILineageContext } from '../widgets/lineageView';
 import { NamesPanel } from '../widgets/namespanel';
 import { differences, ReproducePanel } from '../widgets/reproduce';
 
@@ -181,6 +182,36 @@ describe('LineageGraphView', () => {
     const node = chain().nodes[1];
     expect(versionDiffRefs(node)).toEqual(['models/m.pkl@v0', 'models/m.pkl@v1']);
     expect(versionDiffRefs({ ...node, version: 0 })).toBeNull();
+  });
+});
+
+describe('LineageWidget', () => {
+  it('reloads in place: the new graph replaces the drawing and what a click opened', async () => {
+    const model = new VersionsModel();
+    await model.setNotebook('work/train.ipynb');
+    const context = {
+      openCell: async () => undefined,
+      openFile: async () => undefined
+    } as unknown as ILineageContext;
+    const tab = new LineageWidget(model, 'models/m.pkl', context);
+    Widget.attach(tab, document.body);
+    api.lineageGraph.mockResolvedValueOnce(chain() as never);
+    await tab.load();
+    const first = tab.view!;
+    // A first version opens a note in the pane (no request).
+    first.node
+      .querySelector('[data-id="version:data/raw.csv@0"] rect')!
+      .dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(tab.node.querySelector('.jp-mlversion-lineage-pane')?.textContent).toMatch(
+      /first version/
+    );
+    api.lineageGraph.mockResolvedValueOnce(wide(30) as never);
+    await tab.load();
+    expect(first.isDisposed).toBe(true);
+    expect(tab.node.querySelectorAll('.jp-mlversion-LineageGraph')).toHaveLength(1);
+    expect(tab.node.querySelectorAll('.jp-mlversion-lineage-node')).toHaveLength(30);
+    expect(tab.node.querySelector('.jp-mlversion-lineage-pane')?.textContent).toBe('');
+    tab.dispose();
   });
 });
 

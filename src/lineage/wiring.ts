@@ -9,7 +9,7 @@ import type { Widget } from '@lumino/widgets';
 
 import type { VersionsModel } from '../model';
 import type { INotebookDiffContext } from '../widgets/notebookdiff';
-import { LineageWidget } from '../widgets/lineageView';
+import { LineageWidget, lineageContentId } from '../widgets/lineageView';
 import { ReproduceWidget } from '../widgets/reproduce';
 import type { IReproduceReport } from './types';
 
@@ -33,7 +33,7 @@ export function lineageHooks(
 ): ILineageHooks {
   const tabs = new Map<string, MainAreaWidget>();
   const show = (content: Widget): void => {
-    // Asking again for the same file or cell replaces its tab with fresh data.
+    // Asking again for the same cell's report replaces its tab with fresh data.
     tabs.get(content.id)?.dispose();
     const widget = new MainAreaWidget({ content });
     tabs.set(content.id, widget);
@@ -68,9 +68,19 @@ export function lineageHooks(
   };
   return {
     openLineage: file => {
+      // Asked again for an open file: reload that tab in place. A new tab makes the shell lay
+      // the main area out again, which took longer than the query and the drawing together.
+      const open = tabs.get(lineageContentId(file))?.content;
+      if (open instanceof LineageWidget) {
+        void open.load();
+        app.shell.activateById(`${open.id}-tab`);
+        return;
+      }
       const content = new LineageWidget(model, file, { ...diffs, openCell, openFile });
+      // Ask the server first: it answers while the shell lays the new tab out.
+      const loaded = content.load();
       show(content);
-      void content.load();
+      void loaded;
     },
     openReproduce: report => show(new ReproduceWidget(report, diffs))
   };

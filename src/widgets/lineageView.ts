@@ -54,6 +54,11 @@ export function versionDiffRefs(node: ILineageNode): [string, string] | null {
   return [`${node.path}@v${node.version - 1}`, `${node.path}@v${node.version}`];
 }
 
+/** The id of the lineage tab's content for `file` (one tab per file). */
+export function lineageContentId(file: string): string {
+  return `jp-mlversion-lineage-${file.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
 /** The main-area content showing the lineage of one file. */
 export class LineageWidget extends Panel {
   constructor(
@@ -63,7 +68,7 @@ export class LineageWidget extends Panel {
   ) {
     super();
     this.addClass('jp-mlversion-LineageView');
-    this.id = `jp-mlversion-lineage-${file.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+    this.id = lineageContentId(file);
     this.title.label = `Lineage: ${file}`;
     this.title.closable = true;
     this._header = new Widget({ node: h('div', { className: 'jp-mlversion-lineage-header' }) });
@@ -80,6 +85,7 @@ export class LineageWidget extends Panel {
   /** The drawing, once loaded. */
   view: LineageGraphView | null = null;
 
+  /** Fetch the graph and draw it, in place of the one shown (if any). */
   async load(): Promise<void> {
     let graph: ILineageGraph;
     try {
@@ -102,6 +108,11 @@ export class LineageWidget extends Panel {
         'Data flows left to right. Click a version to see its diff, a cell to open it.'
       )
     );
+    // A reload: the old drawing and what a click on it opened go with the old data.
+    this.view?.dispose();
+    for (const widget of [...this._pane.widgets]) {
+      widget.dispose();
+    }
     this.view = new LineageGraphView(graph, {
       openCell: node => void this._openCell(node),
       openVersion: node => void this._openVersion(node),
