@@ -2,7 +2,8 @@
  * The lineage view and follow aliases, from the panel alone, on a project whose lineage comes
  * from really running a pipeline notebook (make_lineage.py): 234 nodes for models/model.bin.
  * Times are taken in the page as W10 does (action to the frame showing its result), printed,
- * and their medians asserted under 100 ms.
+ * and their medians asserted under 100 ms (opening again, drawing, selecting; opening in a
+ * new tab is printed only).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -51,6 +52,31 @@ async function showLineage(page: IJupyterLabPageFixture, file: string) {
   return view;
 }
 
+/**
+ * Click "Show lineage" and wait for the frame showing a graph drawn after the click; returns
+ * [ms from the click to that frame, ms the view took to lay out and draw].
+ */
+async function timedOpen(page: IJupyterLabPageFixture): Promise<[number, number]> {
+  return page.evaluate(async sidebar => {
+    const old = document.querySelector('.jp-mlversion-LineageGraph');
+    const button = [...document.querySelectorAll(`${sidebar} button`)].find(
+      b => b.textContent === 'Show lineage'
+    ) as HTMLButtonElement;
+    const start = performance.now();
+    button.click();
+    const fresh = (): HTMLElement | null => {
+      const now = document.querySelector('.jp-mlversion-LineageGraph[data-render-ms]');
+      return now && now !== old ? (now as HTMLElement) : null;
+    };
+    await new Promise<void>(resolve => {
+      const tick = (): void => (fresh() ? resolve() : void requestAnimationFrame(tick));
+      tick();
+    });
+    await new Promise(resolve => requestAnimationFrame(resolve));
+    return [performance.now() - start, Number(fresh()!.dataset.renderMs)] as [number, number];
+  }, SIDEBAR);
+}
+
 // Galata's goto gives JupyterLab 15 s to start; on this shared 2-core machine, with other
 // suites running, it sometimes needs more: navigate ourselves and try again if it times out.
 test.use({ autoGoto: false });
@@ -83,29 +109,26 @@ test('lineage view: 234 nodes drawn and clicked within 100 ms; a click opens the
 
   // Open: a click on "Show lineage" to the frame where the new graph is drawn (this
   // includes the server's query); the draw alone is what the view records in data-render-ms.
+  // Asked again, the open tab reloads in place; "new tab" closes it first (a new tab costs
+  // the shell a relayout of the main area), and is printed, not asserted.
   const open: number[] = [];
   const draw: number[] = [];
+  const fresh: number[] = [];
   for (let run = 0; run < 5; run++) {
-    const [took, drawn] = await page.evaluate(async sidebar => {
-      const old = document.querySelector('.jp-mlversion-LineageGraph');
-      const button = [...document.querySelectorAll(`${sidebar} button`)].find(
-        b => b.textContent === 'Show lineage'
-      ) as HTMLButtonElement;
-      const start = performance.now();
-      button.click();
-      const fresh = (): HTMLElement | null => {
-        const now = document.querySelector('.jp-mlversion-LineageGraph[data-render-ms]');
-        return now && now !== old ? (now as HTMLElement) : null;
-      };
-      await new Promise<void>(resolve => {
-        const tick = (): void => (fresh() ? resolve() : void requestAnimationFrame(tick));
-        tick();
-      });
-      await new Promise(resolve => requestAnimationFrame(resolve));
-      return [performance.now() - start, Number(fresh()!.dataset.renderMs)];
-    }, SIDEBAR);
+    const [took, drawn] = await timedOpen(page);
     open.push(took);
     draw.push(drawn);
+  }
+  for (let run = 0; run < 5; run++) {
+    await page.evaluate(async () => {
+      for (const widget of window.jupyterapp.shell.widgets('main')) {
+        if (widget.id.startsWith('jp-mlversion-lineage-')) {
+          widget.close();
+        }
+      }
+      await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    });
+    fresh.push((await timedOpen(page))[0]);
   }
   await expect(view.locator('.jp-mlversion-lineage-node')).toHaveCount(234);
   // Select: a click on a box to the frame where it and its edges are highlighted.
@@ -132,9 +155,11 @@ test('lineage view: 234 nodes drawn and clicked within 100 ms; a click opens the
   const list = (values: number[]): string => values.map(t => t.toFixed(1)).join(', ');
   console.log(
     `lineage view, 234 nodes: open (server + draw) median ${median(open).toFixed(1)} ms [${list(open)}]; ` +
+      `open in a new tab median ${median(fresh).toFixed(1)} ms [${list(fresh)}]; ` +
       `draw median ${median(draw).toFixed(1)} ms [${list(draw)}]; ` +
       `select median ${median(select).toFixed(1)} ms [${list(select)}]`
   );
+  expect(median(open)).toBeLessThan(BUDGET_MS);
   expect(median(draw)).toBeLessThan(BUDGET_MS);
   expect(median(select)).toBeLessThan(BUDGET_MS);
 
