@@ -89,19 +89,20 @@ def upload(backend: Backend, store: ObjectStore, oids: Sequence[str], meter: Met
 
     with ThreadPoolExecutor(WORKERS) as pool:
         try:
-            buffer = bytearray()
+            records: list[bytes] = []
             entries: dict[str, tuple[int, int]] = {}
+            size = 0
             for number, oid in enumerate(oids):
                 record = store.record(oid)
-                entries[oid] = (len(buffer), len(record))
-                buffer += record
-                if len(buffer) >= PACK_BYTES or number == len(oids) - 1:
+                entries[oid] = (size, len(record))
+                records.append(record)
+                size += len(record)
+                if size >= PACK_BYTES or number == len(oids) - 1:
                     index = encode_index(entries)
                     name = index_name(index)
-                    pending.append(
-                        (pool.submit(send, name, bytes(buffer), index), len(buffer), name)
-                    )
-                    buffer, entries = bytearray(), {}
+                    pack = b"".join(records)
+                    pending.append((pool.submit(send, name, pack, index), size, name))
+                    records, entries, size = [], {}, 0
                     settle(WORKERS)
             settle(0)
         except BaseException:
