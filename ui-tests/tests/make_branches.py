@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 import nbformat
-from make_project import AUTHOR, CELL_ID, Kernel, notebook, snapshot, write_csv
+from make_project import AUTHOR, CELL_ID, Kernel, fresh_folder, notebook, snapshot, write_csv
 
 from jupyter_mlversion.core.repository import Repository
 
@@ -36,8 +36,7 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("name")
     args = parser.parse_args()
-    folder = Path(args.root) / args.name
-    folder.mkdir(parents=True)
+    folder = fresh_folder(args.root, args.name)
     write_csv(folder / "data" / "train.csv", 10)
     nbformat.write(notebook(10), folder / "train.ipynb")
     repo = Repository.init(folder)

@@ -12,10 +12,10 @@ import argparse
 import contextlib
 import io
 import os
-from pathlib import Path
 from typing import Any
 
 import nbformat
+from make_project import fresh_folder
 from nbformat.v4 import new_code_cell, new_notebook
 
 from jupyter_mlversion.core.repository import Repository
@@ -67,8 +67,7 @@ def main() -> None:
     parser.add_argument("name")
     parser.add_argument("--rounds", type=int, default=6)
     args = parser.parse_args()
-    folder = Path(args.root) / args.name
-    folder.mkdir(parents=True)
+    folder = fresh_folder(args.root, args.name)
     sources = cells()
     nb = new_notebook(cells=[new_code_cell(src, id=key) for key, src in sources.items()])
     nb.metadata["kernelspec"] = {

@@ -9,9 +9,9 @@ Prints the project's folder.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import nbformat
+from make_project import fresh_folder
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from jupyter_mlversion.core.repository import Repository
@@ -53,8 +53,8 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("name")
     args = parser.parse_args()
-    folder = Path(args.root) / args.name
-    (folder / "data").mkdir(parents=True)
+    folder = fresh_folder(args.root, args.name)
+    (folder / "data").mkdir()
     (folder / "data" / "sales.csv").write_bytes(SALES.encode())
     intro = new_markdown_cell("# Sales model")
     intro.id = "intro"

@@ -16,6 +16,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,14 @@ def pad_history(repo: Repository, count: int) -> None:
     )
 
 
+def fresh_folder(root: str, name: str) -> Path:
+    """``root/name``, made empty: a retried test finds no leftovers of its failed try."""
+    folder = Path(root) / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("root")
@@ -143,8 +152,7 @@ def main() -> None:
     parser.add_argument("--snapshots", type=int, default=0)
     parser.add_argument("--model", action="store_true")
     args = parser.parse_args()
-    folder = Path(args.root) / args.name
-    folder.mkdir(parents=True)
+    folder = fresh_folder(args.root, args.name)
     write_csv(folder / "data" / "train.csv", 10)
     nbformat.write(notebook(10), folder / "train.ipynb")
     repo = Repository.init(folder)

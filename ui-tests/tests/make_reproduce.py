@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from make_project import fresh_folder
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from jupyter_mlversion.core.repository import Repository
@@ -62,8 +63,8 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("name")
     args = parser.parse_args()
-    folder = Path(args.root) / args.name
-    (folder / "data").mkdir(parents=True)
+    folder = fresh_folder(args.root, args.name)
+    (folder / "data").mkdir()
     (folder / "models").mkdir()
     notebook = folder / "train.ipynb"
     write_notebook(notebook, None)

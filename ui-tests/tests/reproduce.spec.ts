@@ -113,8 +113,8 @@ test.describe('Reproduce from the panel', () => {
     page
   }) => {
     test.setTimeout(240_000);
-    const made = await makeReproduce(page, 'differs');
-    const panel = await open(page, 'differs');
+    const made = await makeReproduce(page, 'newer-data');
+    const panel = await open(page, 'newer-data');
 
     // Not run since the last snapshot: the server says what to do first.
     const section = await check(panel, made.base);
