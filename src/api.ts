@@ -9,6 +9,7 @@ import type {
   IMergePreview,
   IMergeState,
   INotebookMerge,
+  IRemotes,
   ResolveSide
 } from './branchtypes';
 import type {
@@ -69,9 +70,12 @@ export async function requestAPI<T>(endpoint = '', init: RequestInit = {}): Prom
     }
   }
   if (!response.ok) {
-    const error = new ServerConnection.ResponseError(response, errorMessage(response, data));
+    // A job that failed before the answer (`wait`) comes whole, its error inside it.
+    const job = (data as { error?: unknown } | null)?.error;
+    const body = job !== null && typeof job === 'object' ? job : data;
+    const error = new ServerConnection.ResponseError(response, errorMessage(response, body));
     // The engine's error name (e.g. NotAProjectError) lets the panel react to the kind.
-    const name = (data as { error?: unknown } | null)?.error;
+    const name = (body as { error?: unknown } | null)?.error;
     throw Object.assign(error, { errorName: typeof name === 'string' ? name : '' });
   }
   return data as T;
@@ -322,6 +326,19 @@ export namespace API {
       `merge${query({ path, wait: INLINE_WAIT })}`,
       json('POST', { branch, message, key })
     );
+
+  // Remotes.
+
+  export const remotes = (path: string): Promise<IRemotes> =>
+    requestAPI(`remotes${query({ path })}`);
+
+  /** Send the current branch, its tags and the registry to `remote` (the default) (job). */
+  export const push = (path: string, remote?: string): Promise<IJob> =>
+    requestAPI(`push${query({ path, wait: INLINE_WAIT })}`, json('POST', { remote }));
+
+  /** Fetch `remote`, then fast-forward or merge the current branch (job). */
+  export const pull = (path: string, remote?: string): Promise<IJob> =>
+    requestAPI(`pull${query({ path, wait: INLINE_WAIT })}`, json('POST', { remote }));
 
   export const mergeState = (path: string): Promise<IMergeState> =>
     requestAPI(`merge${query({ path })}`);

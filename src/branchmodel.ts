@@ -14,6 +14,7 @@ import type {
   IMergeResult,
   IMergeState,
   INotebookMerge,
+  IRemoteStatus,
   ResolveSide
 } from './branchtypes';
 import { errorText } from './model';
@@ -21,7 +22,16 @@ import type { IVersionsAPI, VersionsModel } from './model';
 import type { IJob, IRestoreResult } from './types';
 
 /** What changed: the list of branches, or the merge in progress. */
-export type BranchPart = 'branches' | 'merge';
+export type BranchPart = 'branches' | 'merge' | 'remotes';
+
+/** What a push or pull answered, as far as the panel reports it. */
+export interface IRemoteResult {
+  remote?: string;
+  action?: string;
+  snapshots?: number;
+  up_to_date?: boolean;
+  [key: string]: unknown;
+}
 
 /** The outcome (or, dry, the plan) of a switch: the restore it ran, if the tree changed. */
 export interface ISwitchResult {
@@ -125,14 +135,17 @@ export class BranchesModel {
     if (path === null || this.versions.project === null) {
       this._current = '';
       this._branches = [];
+      this._remotes = [];
       this._setMerge(null);
       this._changed.emit('branches');
+      this._changed.emit('remotes');
       return;
     }
     // A server without the branch routes still serves the rest of the panel.
-    const [branches, merge] = await Promise.all([
+    const [branches, merge, remotes] = await Promise.all([
       this.api.branches(path).catch(() => null),
-      this.api.mergeState(path).catch(() => null)
+      this.api.mergeState(path).catch(() => null),
+      this.api.remotes(path).catch(() => null)
     ]);
     if (path !== this.versions.notebook) {
       return; // another notebook was followed meanwhile
@@ -141,6 +154,42 @@ export class BranchesModel {
     this._branches = branches?.branches ?? [];
     this._changed.emit('branches');
     this._setMerge(merge);
+    this._remotes = remotes?.remotes ?? [];
+    this._changed.emit('remotes');
+  }
+
+  /** The project's remotes with the current branch's ahead/behind (as of the last fetch). */
+  get remotes(): IRemoteStatus[] {
+    return this._remotes;
+  }
+
+  /** The remote Push and Pull use: `origin`, else the first one; null without remotes. */
+  get remote(): IRemoteStatus | null {
+    return this._remotes.find(r => r.name === 'origin') ?? this._remotes[0] ?? null;
+  }
+
+  /** Send the current branch to `remote`; the counts are read again afterwards. */
+  async push(remote: string): Promise<IRemoteResult> {
+    try {
+      return await this.versions.runJob<IRemoteResult>(
+        `Push to ${remote}`,
+        this.api.push(this._path(), remote)
+      );
+    } finally {
+      await this.refresh();
+    }
+  }
+
+  /** Fetch `remote` and bring its snapshots into the current branch (and the files). */
+  async pull(remote: string): Promise<IRemoteResult> {
+    try {
+      return await this.versions.runJob<IRemoteResult>(
+        `Pull from ${remote}`,
+        this.api.pull(this._path(), remote)
+      );
+    } finally {
+      await this.versions.refresh();
+    }
   }
 
   /** Create branch `name` at `ref` (default: the current snapshot). */
@@ -271,6 +320,7 @@ export class BranchesModel {
 
   private _current = '';
   private _branches: IBranch[] = [];
+  private _remotes: IRemoteStatus[] = [];
   private _merge: IMergeState | null = null;
   private _changed = new Signal<this, BranchPart>(this);
 }

@@ -22,6 +22,24 @@ export interface IBranches {
   branches: IBranch[];
 }
 
+/** One remote as `GET remotes` lists it, with the current branch's counts since the last
+ * fetch or push (no network). */
+export interface IRemoteStatus {
+  name: string;
+  url: string;
+  branch: string;
+  /** The remote-tracking snapshot of the branch (null: never fetched, or not on the remote). */
+  tracking: string | null;
+  ahead: number;
+  behind: number;
+}
+
+/** The answer of `GET remotes`. */
+export interface IRemotes {
+  branch: string;
+  remotes: IRemoteStatus[];
+}
+
 /** How one path comes out of a merge. */
 export type MergeOutcome = 'ours' | 'theirs' | 'merged' | 'conflict';
 

@@ -111,6 +111,27 @@ describe('requestAPI', () => {
     expect(error.response.status).toBe(409);
   });
 
+  it("raises the engine's message of a job that failed before the answer", async () => {
+    reply = (_req, res) => {
+      res.writeHead(409, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id: 'j1',
+          kind: 'push',
+          status: 'failed',
+          error: {
+            status: 409,
+            error: 'NonFastForwardError',
+            message: 'push refused: its main has 1 new snapshot(s); run mlversion pull'
+          }
+        })
+      );
+    };
+    const error = await responseError(requestAPI('push', { method: 'POST' }));
+    expect(error.message).toBe('push refused: its main has 1 new snapshot(s); run mlversion pull');
+    expect((error as unknown as { errorName: string }).errorName).toBe('NonFastForwardError');
+  });
+
   it('explains a 404 as a missing server extension', async () => {
     reply = (_req, res) => {
       res.writeHead(404, { 'Content-Type': 'text/html' });

@@ -9,6 +9,7 @@ jest.mock('../api', () => ({ API: api }));
 
 import { BranchesModel, branchName, isJob, openConflicts } from '../branchmodel';
 import { VersionsModel } from '../model';
+import { remoteCounts, remoteDone } from '../remotetext';
 
 async function ready(): Promise<{
   model: VersionsModel;
@@ -30,6 +31,7 @@ beforeEach(() => {
   api.state.current = 'main';
   api.state.heads = { main: api.state.heads.main, feature: FEATURE_HEAD };
   api.state.merge = null;
+  api.state.remote = { ahead: 2, behind: 0 };
 });
 
 describe('BranchesModel', () => {
@@ -203,5 +205,37 @@ describe('BranchesModel', () => {
     expect(isJob({ id: 'j', kind: 'merge', status: 'running', progress: {} })).toBe(true);
     expect(isJob({ in_progress: false })).toBe(false);
     expect(isJob(null)).toBe(false);
+  });
+
+  it('shows the remote with its counts, pushes and pulls as jobs, and reads the counts again', async () => {
+    const { branches } = await ready();
+    expect(branches.remote?.name).toBe('origin');
+    expect(remoteCounts(branches.remote!)).toBe('origin: 2 to push');
+
+    const pushed = await branches.push('origin');
+    expect(api.push).toHaveBeenCalledWith('work/train.ipynb', 'origin');
+    expect(remoteDone('push', 'origin', pushed)).toBe('Pushed 2 snapshot(s) to origin.');
+    expect(remoteCounts(branches.remote!)).toBe('origin: in sync');
+
+    api.state.remote = { ahead: 0, behind: 3 };
+    await branches.refresh();
+    expect(remoteCounts(branches.remote!)).toBe('origin: 3 to pull');
+    const pulled = await branches.pull('origin');
+    expect(api.pull).toHaveBeenCalledWith('work/train.ipynb', 'origin');
+    expect(remoteDone('pull', 'origin', pulled)).toBe('Pulled 3 snapshot(s) from origin.');
+    await branches.refresh();
+    expect(remoteCounts(branches.remote!)).toBe('origin: in sync');
+  });
+
+  it('says when a remote has never had the branch, and when a pull merged or conflicted', () => {
+    const never = { name: 'origin', url: 'u', branch: 'main', tracking: null, ahead: 4, behind: 0 };
+    expect(remoteCounts(never)).toBe('origin: not pushed yet');
+    expect(remoteDone('pull', 'origin', { action: 'merged', snapshots: 2 })).toBe(
+      'Merged 2 snapshot(s) from origin.'
+    );
+    expect(remoteDone('pull', 'origin', { action: 'conflicts' })).toContain('conflicts to resolve');
+    expect(remoteDone('push', 'origin', { up_to_date: true, snapshots: 0 })).toBe(
+      'origin already had everything.'
+    );
   });
 });

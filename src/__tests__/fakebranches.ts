@@ -56,7 +56,9 @@ export function withBranches(count = 20) {
   const state = {
     current: 'main',
     heads: { main: snapshotAt(0, count).id, feature: FEATURE_HEAD } as { [name: string]: string },
-    merge: null as IMergeState | null
+    merge: null as IMergeState | null,
+    // One remote: snapshots to send and to bring in, as of the last fetch.
+    remote: { ahead: 2, behind: 0 }
   };
   const job = (result: object, kind = 'x'): Promise<IJob> =>
     Promise.resolve({ id: 'j', kind, status: 'done', progress: {}, result } as IJob);
@@ -160,7 +162,29 @@ export function withBranches(count = 20) {
         return merge;
       }
     ),
-    notebookMerge: jest.fn()
+    notebookMerge: jest.fn(),
+    remotes: jest.fn(async () => ({
+      branch: state.current,
+      remotes: [
+        {
+          name: 'origin',
+          url: 's3://team/churn',
+          branch: state.current,
+          tracking: snapshotAt(1, count).id,
+          ...state.remote
+        }
+      ]
+    })),
+    push: jest.fn(async () => {
+      const sent = state.remote.ahead;
+      state.remote = { ...state.remote, ahead: 0 };
+      return job({ remote: 'origin', snapshots: sent, up_to_date: sent === 0 }, 'push');
+    }),
+    pull: jest.fn(async () => {
+      const got = state.remote.behind;
+      state.remote = { ...state.remote, behind: 0 };
+      return job({ remote: 'origin', action: got ? 'fast-forward' : 'up-to-date', snapshots: got }, 'pull');
+    })
   };
   return Object.assign(api, branchApi);
 }

@@ -1,6 +1,7 @@
 /**
  * The branch bar in the Versions panel's header: the current branch, a menu to switch to
- * another, create or delete one, and "Merge into current...".
+ * another, create or delete one, "Merge into current...", and, when the project has a remote,
+ * its ahead/behind counts with Push and Pull.
  */
 import { Dialog, InputDialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { LabIcon } from '@jupyterlab/ui-components';
@@ -8,6 +9,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Menu, Widget } from '@lumino/widgets';
 
 import type { BranchesModel, ISwitchResult } from '../branchmodel';
+import { remoteCounts, remoteDone } from '../remotetext';
 import { branchName } from '../branchmodel';
 import { errorText } from '../model';
 import { aheadBehind } from '../mergetext';
@@ -72,6 +74,26 @@ export class BranchBar extends Widget {
       },
       'Merge…'
     );
+    this._remote = h('span', { className: 'jp-mlversion-remote-counts' });
+    this._push = h(
+      'button',
+      { className: 'jp-mlversion-button jp-mod-small jp-mlversion-push' },
+      'Push'
+    );
+    this._pull = h(
+      'button',
+      { className: 'jp-mlversion-button jp-mod-small jp-mlversion-pull' },
+      'Pull'
+    );
+    this._remoteRow = h(
+      'div',
+      { className: 'jp-mlversion-remote-row' },
+      this._remote,
+      this._push,
+      this._pull
+    );
+    this._push.addEventListener('click', () => void this.sync('push'));
+    this._pull.addEventListener('click', () => void this.sync('pull'));
     this._button.addEventListener('click', () => this.openMenu());
     this._button.addEventListener('keydown', event => {
       if (event.key === 'ArrowDown') {
@@ -83,7 +105,8 @@ export class BranchBar extends Widget {
     this.node.append(
       h('span', { className: 'jp-mlversion-hint' }, 'Branch'),
       this._button,
-      this._merge
+      this._merge,
+      this._remoteRow
     );
     this._commands = this._menuCommands();
     _branches.changed.connect(() => this.render(), this);
@@ -116,6 +139,38 @@ export class BranchBar extends Widget {
         : model.others.length === 0
           ? 'Create a second branch to merge from'
           : `Merge another branch into ${current}`;
+    const remote = model.remote;
+    this._remoteRow.hidden = remote === null;
+    if (remote !== null) {
+      this._remote.textContent = remoteCounts(remote);
+      this._remote.title = `${remote.url} (counts as of the last push, pull or fetch)`;
+      const waiting = model.merge !== null;
+      this._push.disabled = busy || waiting;
+      this._pull.disabled = busy || waiting;
+      this._push.title = waiting
+        ? 'A merge is in progress: finish or abort it first'
+        : `Send ${current} to ${remote.name}`;
+      this._pull.title = waiting
+        ? 'A merge is in progress: finish or abort it first'
+        : `Bring ${remote.name}'s new snapshots into ${current}`;
+    }
+  }
+
+  /** Push to, or pull from, the remote; the result or the error is a notification. */
+  async sync(kind: 'push' | 'pull'): Promise<void> {
+    const remote = this._branches.remote;
+    if (remote === null) {
+      return;
+    }
+    try {
+      const done =
+        kind === 'push'
+          ? await this._branches.push(remote.name)
+          : await this._branches.pull(remote.name);
+      Notification.success(remoteDone(kind, remote.name, done), { autoClose: 5000 });
+    } catch {
+      // The model told the user.
+    }
   }
 
   /** Open the branch menu below its button. */
@@ -277,5 +332,9 @@ export class BranchBar extends Widget {
   private _label: HTMLSpanElement;
   private _button: HTMLButtonElement;
   private _merge: HTMLButtonElement;
+  private _remoteRow: HTMLDivElement;
+  private _remote: HTMLSpanElement;
+  private _push: HTMLButtonElement;
+  private _pull: HTMLButtonElement;
   private _commands: CommandRegistry;
 }
