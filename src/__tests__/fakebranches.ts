@@ -183,7 +183,10 @@ export function withBranches(count = 20) {
     pull: jest.fn(async () => {
       const got = state.remote.behind;
       state.remote = { ...state.remote, behind: 0 };
-      return job({ remote: 'origin', action: got ? 'fast-forward' : 'up-to-date', snapshots: got }, 'pull');
+      return job(
+        { remote: 'origin', action: got ? 'fast-forward' : 'up-to-date', snapshots: got },
+        'pull'
+      );
     })
   };
   return Object.assign(api, branchApi);
