@@ -186,20 +186,15 @@ class S3Backend(Backend):
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def _get(self, key: str) -> bytes:
-        try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
-        except Exception as exc:
-            if _code(exc) in ("NoSuchKey", "404"):
-                raise Absent(key) from None
-            raise
-        body: bytes = answer["Body"].read()
-        return body
+        return self._read(key)
 
     def _get_range(self, key: str, start: int, length: int) -> bytes:
+        return self._read(key, Range=f"bytes={start}-{start + length - 1}")
+
+    def _read(self, key: str, **options: str) -> bytes:
+        """The body of ``key`` (``options``: e.g. a ``Range``); Absent when there is none."""
         try:
-            answer = self.client.get_object(
-                Bucket=self.bucket, Key=self._key(key), Range=f"bytes={start}-{start + length - 1}"
-            )
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key), **options)
         except Exception as exc:
             if _code(exc) in ("NoSuchKey", "404"):
                 raise Absent(key) from None

@@ -51,10 +51,12 @@ class RemoteSource:
         self, store: ObjectStore, file_ids: Iterable[str], report: Callable[[int, str], None]
     ) -> tuple[int, int]:
         """Download, in parallel, every object the files need; (objects, bytes) received."""
-        indexes = self.indexes()
+        read_before = self._indexes is not None
+        indexes = self.indexes()  # read now if not yet: no second listing below
         if not indexes:
             return 0, 0
-        self.refresh()
+        if read_before:
+            self.refresh()  # pushed since this process last looked?
         return fetch_files(indexes, store, file_ids, report)
 
 
