@@ -20,8 +20,6 @@ from ..errors import (
     UnresolvedConflictsError,
 )
 from ..merge import state as merge_state
-from ..merge.notebooks import merge_decisions
-from ..merge.plan import FileOutcome, plan_merge
 from ..merge.state import MergeState
 from ..model import FileEntry
 from ..parts import Parts
@@ -30,6 +28,7 @@ from ..results import SnapshotResult
 from .scope import SnapshotRequest
 
 if TYPE_CHECKING:
+    from ..merge.plan import FileOutcome
     from .read import Reader
     from .restore import Restorer
 
@@ -140,6 +139,8 @@ class Merger:
             self._reader.files_at(ours),
             self._reader.files_at(theirs),
         )
+        from ..merge.plan import plan_merge  # nbformat and nbdime: only when merging
+
         return base, plan_merge(files, (base, ours, theirs), self._chunks, keys, scratch)
 
     def preview(self, branch: str, keys: Sequence[str] = ()) -> dict[str, Any]:
@@ -174,6 +175,8 @@ class Merger:
             sides.append(self._read(entry, sha) if entry is not None and sha else None)
         if sides[1] is None or sides[2] is None:
             raise ReferenceNotFoundError(f"{rel} is not a notebook on both sides of the merge")
+        from ..merge.notebooks import merge_decisions
+
         return merge_decisions(sides[0], sides[1], sides[2], rel)
 
     # -- merging -----------------------------------------------------------
