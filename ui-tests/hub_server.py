@@ -1,15 +1,18 @@
 """The JupyterHub the hub browser tests run against (started by playwright.hub.config.js).
 
 The hub of ``tests/hub`` (alice, bob, carol; carol may read alice's server) on the port in
-``MLVERSION_HUB_UI_PORT``; alice's home holds ``proj/`` (a notebook and a CSV, no snapshot).
-The single-user servers load this checkout's labextension build (through ``JUPYTER_PATH``).
-Runs until stopped.
+``MLVERSION_HUB_UI_PORT``; alice's home holds ``proj/`` (a notebook and a CSV, no snapshot)
+whose remote ``origin`` is the team's bucket on a SeaweedFS started here, its S3 API on the
+port in ``MLVERSION_HUB_S3_PORT`` (the servers get its endpoint and test credentials in their
+environment, as a deployment passes them from its secrets). The single-user servers load this
+checkout's labextension build (through ``JUPYTER_PATH``). Runs until stopped.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +24,12 @@ sys.path.insert(0, str(REPO))
 import nbformat  # noqa: E402
 
 from jupyter_mlversion.core.repository import Repository  # noqa: E402
+from tests.hub.conftest import TEAM_BUCKET  # noqa: E402
 from tests.hub.hub import Hub  # noqa: E402
+from tests.remote import seaweed  # noqa: E402
+
+#: Where alice's project pushes (the e2e test clones it from there to check).
+TEAM_URL = f"s3://{TEAM_BUCKET}/team-project"
 
 
 def main() -> None:
@@ -32,9 +40,13 @@ def main() -> None:
         labext.mkdir(parents=True)
         (labext / "jupyter-mlversion").symlink_to(build)
         os.environ["JUPYTER_PATH"] = str(work / "jupyter-path")
+    s3 = seaweed.start(work / "seaweedfs", s3_port=int(os.environ["MLVERSION_HUB_S3_PORT"]))
+    s3.client().create_bucket(Bucket=TEAM_BUCKET)
     root = work / "hub" / "home" / "alice" / "proj"
     root.mkdir(parents=True)
-    Repository.init(root).close()
+    repo = Repository.init(root)
+    repo.remote_add("origin", TEAM_URL)
+    repo.close()
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -44,7 +56,13 @@ def main() -> None:
     nb.cells.append(nbformat.v4.new_code_cell("import pandas as pd", id="cell-0"))
     nbformat.write(nb, root / "analysis.ipynb")
     (root / "sales.csv").write_text("region,amount\nwest,40\neast,12\n")
-    hub = Hub(work / "hub", port=int(os.environ["MLVERSION_HUB_UI_PORT"]))
+    server_env = {**s3.env(), "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}
+    try:
+        port = int(os.environ["MLVERSION_HUB_UI_PORT"])
+        hub = Hub(work / "hub", port=port, server_env=server_env)
+    except BaseException:
+        s3.stop()
+        raise
     stopping = False
 
     def stop(*_: object) -> None:
@@ -59,7 +77,29 @@ def main() -> None:
             time.sleep(0.5)
     finally:
         hub.stop()
+        s3.stop()
+
+
+def remote_log() -> None:
+    """Print the team remote's history as JSON: what a teammate who clones it now would see
+    (cloned with the CLI into a temporary folder, with the same credentials the servers have)."""
+    endpoint = f"http://127.0.0.1:{os.environ['MLVERSION_HUB_S3_PORT']}"
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": seaweed.ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": seaweed.SECRET_KEY,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }
+    cli = [sys.executable, "-m", "jupyter_mlversion.cli.main"]
+    with tempfile.TemporaryDirectory(prefix="mlversion-hub-clone-") as tmp:
+        subprocess.run([*cli, "clone", TEAM_URL, "copy"], cwd=tmp, env=env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        log = subprocess.run([*cli, "log", "--json"], cwd=Path(tmp) / "copy", env=env,
+                             check=True, capture_output=True, text=True)  # fmt: skip
+        print(log.stdout)
 
 
 if __name__ == "__main__":
-    main()
+    remote_log() if sys.argv[1:] == ["remote-log"] else main()

@@ -1,20 +1,23 @@
 /**
  * Playwright configuration for the browser tests through a real JupyterHub (hub-tests/): the
- * hub of tests/hub started by hub_server.py on a free port, Debian's Chromium, one worker.
+ * hub of tests/hub started by hub_server.py on a free port (with the team remote's SeaweedFS),
+ * Debian's Chromium, one worker.
  *
  *   cd ui-tests && jlpm playwright test -c playwright.hub.config.js
  */
 const { execFileSync } = require('child_process');
 const base = require('./playwright.config.js');
 
-if (!process.env.MLVERSION_HUB_UI_PORT) {
-  process.env.MLVERSION_HUB_UI_PORT = execFileSync('python', [
+// The hub's port, and the S3 port of the team remote's SeaweedFS (the test clones from it).
+const freePort = () =>
+  execFileSync('python', [
     '-c',
     'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
   ])
     .toString()
     .trim();
-}
+process.env.MLVERSION_HUB_UI_PORT ??= freePort();
+process.env.MLVERSION_HUB_S3_PORT ??= freePort();
 const baseURL = `http://127.0.0.1:${process.env.MLVERSION_HUB_UI_PORT}`;
 
 module.exports = {

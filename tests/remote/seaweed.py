@@ -75,9 +75,17 @@ class S3Server:
 
 
 def start(
-    folder: Path, *, timeout: float = 60.0, volume_mb: int = 32, volumes: int = 64
+    folder: Path,
+    *,
+    timeout: float = 60.0,
+    volume_mb: int = 32,
+    volumes: int = 64,
+    s3_port: int | None = None,
 ) -> S3Server:
     """Start ``weed server -s3`` with its data in ``folder``; wait until S3 answers.
+
+    The S3 API listens on ``s3_port`` when given (a port the caller chose, e.g. to tell
+    another process), else on a free one, like every other port of the server.
 
     The server holds at most ``volumes`` volumes of ``volume_mb`` MB (2 GiB by default, enough
     for the tests; the benchmarks ask for more).
@@ -100,7 +108,10 @@ def start(
         "actions": ["Read", "List"],
     }
     config.write_text(json.dumps({"identities": [identity, reader]}))
-    ports = dict(zip(_PORTS, _free_ports(len(_PORTS)), strict=True))
+    free = [port for port in _free_ports(len(_PORTS) + 1) if port != s3_port]
+    ports = dict(zip(_PORTS, free, strict=False))
+    if s3_port is not None:
+        ports["s3.port"] = s3_port
     argv = [
         weed, f"-logdir={logs}", "server", "-s3", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         "-master.telemetry=false", f"-dir={data}", "-s3.port.iceberg=0", "-s3.port.lance=0",

@@ -1,14 +1,35 @@
 /**
- * Through a real JupyterHub: alice signs in on the hub's login page, her server starts, and she
- * takes a snapshot from the Versions panel; the snapshot's author is the hub user. carol, who
- * may only read alice's server, sees the history but the panel says "Read-only for you" and its
- * Snapshot button is disabled.
+ * Through a real JupyterHub: alice signs in on the hub's login page, her server starts, she
+ * takes a snapshot from the Versions panel (its author is the hub user) and pushes it with the
+ * branch bar's Push button to the team's bucket on SeaweedFS, where a clone finds it by her.
+ * carol, who may only read alice's server, sees the history but the panel says "Read-only for
+ * you" and its Snapshot and Push buttons are disabled.
  */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 
 const SIDEBAR = '#jp-mlversion-sidebar';
 const NOTEBOOK = 'proj/analysis.ipynb';
+
+interface ILogged {
+  message: string;
+  author: string;
+  email: string;
+}
+
+/** The team remote's history, as a teammate cloning it now would get it (hub_server.py). */
+function remoteLog(): ILogged[] {
+  const python = process.env.MLVERSION_PYTHON ?? 'python';
+  const script = path.join(__dirname, '..', 'hub_server.py');
+  const out = execFileSync(python, [script, 'remote-log'], {
+    encoding: 'utf-8',
+    timeout: 120_000
+  });
+  return (JSON.parse(out) as { snapshots: ILogged[] }).snapshots;
+}
 
 async function signIn(page: Page, user: string): Promise<void> {
   await page.goto('/hub/login');
@@ -44,7 +65,7 @@ async function openPanel(page: Page, server: string): Promise<void> {
   await expect(count).toBeVisible();
 }
 
-test('alice snapshots from the Versions panel as herself; carol may only read', async ({
+test('alice snapshots and pushes from the Versions panel as herself; carol may only read', async ({
   browser
 }) => {
   const alice = await (await browser.newContext()).newPage();
@@ -73,6 +94,17 @@ test('alice snapshots from the Versions panel as herself; carol may only read', 
     'alice@example.org'
   ]);
 
+  // She pushes it to the team's bucket from the branch bar; a clone of the bucket has it, by her.
+  const counts = panel.locator('.jp-mlversion-remote-counts');
+  await expect(counts).toHaveText('origin: not pushed yet');
+  await panel.getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(
+    alice.locator('.Toastify__toast', { hasText: 'Pushed 1 snapshot(s) to origin.' })
+  ).toBeVisible({ timeout: 60_000 });
+  await expect(counts).toHaveText('origin: in sync');
+  const pushed = remoteLog().map(s => [s.message, s.author, s.email]);
+  expect(pushed).toEqual([['First look at sales, by alice', 'Alice Liddell', 'alice@example.org']]);
+
   // carol opens alice's server: history yes, changes no.
   const carol = await (await browser.newContext()).newPage();
   await signIn(carol, 'carol');
@@ -81,4 +113,5 @@ test('alice snapshots from the Versions panel as herself; carol may only read', 
   await expect(hers.locator('.jp-mlversion-count')).toHaveText('1 snapshot');
   await expect(hers.locator('.jp-mlversion-readonly')).toHaveText(/^Read-only for you/);
   await expect(hers.getByRole('button', { name: 'Snapshot', exact: true })).toBeDisabled();
+  await expect(hers.getByRole('button', { name: 'Push', exact: true })).toBeDisabled();
 });
