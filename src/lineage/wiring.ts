@@ -13,6 +13,9 @@ import { LineageWidget, lineageContentId } from '../widgets/lineageView';
 import { ReproduceWidget } from '../widgets/reproduce';
 import type { IReproduceReport } from './types';
 
+/** How long a new lineage tab waits for its graph before it shows "Loading…" instead. */
+const REVEAL_AFTER_MS = 150;
+
 /** What the sidebar calls to open the lineage and reproduce tabs. */
 export interface ILineageHooks {
   openLineage(file: string): void;
@@ -77,10 +80,21 @@ export function lineageHooks(
         return;
       }
       const content = new LineageWidget(model, file, { ...diffs, openCell, openFile });
-      // Ask the server first: it answers while the shell lays the new tab out.
-      const loaded = content.load();
-      show(content);
-      void loaded;
+      // The tab appears with its graph drawn: one layout of the main area, not one for the
+      // tab and another for the graph (on 2 cores the first also slows the server's answer).
+      // A server that takes longer than a moment gets the tab, saying "Loading…", meanwhile.
+      let shown = false;
+      const reveal = (): void => {
+        if (!shown) {
+          shown = true;
+          show(content);
+        }
+      };
+      const timer = window.setTimeout(reveal, REVEAL_AFTER_MS);
+      void content.load().finally(() => {
+        window.clearTimeout(timer);
+        reveal();
+      });
     },
     openReproduce: report => show(new ReproduceWidget(report, diffs))
   };

@@ -1,9 +1,9 @@
 /**
  * The lineage view and follow aliases, from the panel alone, on a project whose lineage comes
  * from really running a pipeline notebook (make_lineage.py): 234 nodes for models/model.bin.
- * Times are taken in the page as W10 does (action to the frame showing its result), printed,
- * and their medians asserted under 100 ms (opening again, drawing, selecting; opening in a
- * new tab is printed only).
+ * Times are taken in the page as W10 does (action to the frame showing its result, from a
+ * page at rest), printed, and their medians asserted under 100 ms: opening in a new tab,
+ * opening again, drawing, selecting.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -94,7 +94,7 @@ test.beforeEach(async ({ page }) => {
   }
 });
 
-test('lineage view: 234 nodes drawn and clicked within 100 ms; a click opens the diff or the cell', async ({
+test('lineage view: 234 nodes opened, drawn and clicked within 100 ms; a click opens the diff or the cell', async ({
   page
 }) => {
   test.setTimeout(300_000);
@@ -109,8 +109,8 @@ test('lineage view: 234 nodes drawn and clicked within 100 ms; a click opens the
 
   // Open: a click on "Show lineage" to the frame where the new graph is drawn (this
   // includes the server's query); the draw alone is what the view records in data-render-ms.
-  // Asked again, the open tab reloads in place; "new tab" closes it first (a new tab costs
-  // the shell a relayout of the main area), and is printed, not asserted.
+  // Asked again, the open tab reloads in place; "new tab" closes it first, then lets the
+  // notebook that the closed tab uncovered finish drawing (a user clicks a page at rest).
   const open: number[] = [];
   const draw: number[] = [];
   const fresh: number[] = [];
@@ -127,6 +127,8 @@ test('lineage view: 234 nodes drawn and clicked within 100 ms; a click opens the
         }
       }
       await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      await new Promise(resolve => setTimeout(resolve, 500));
+      await new Promise(resolve => requestIdleCallback(resolve));
     });
     fresh.push((await timedOpen(page))[0]);
   }
@@ -160,6 +162,7 @@ test('lineage view: 234 nodes drawn and clicked within 100 ms; a click opens the
       `select median ${median(select).toFixed(1)} ms [${list(select)}]`
   );
   expect(median(open)).toBeLessThan(BUDGET_MS);
+  expect(median(fresh)).toBeLessThan(BUDGET_MS);
   expect(median(draw)).toBeLessThan(BUDGET_MS);
   expect(median(select)).toBeLessThan(BUDGET_MS);
 
