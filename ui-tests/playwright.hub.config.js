@@ -32,6 +32,9 @@ module.exports = {
     url: `${baseURL}/hub/login`,
     timeout: 180000,
     reuseExistingServer: false,
+    // hub_server.py stops the hub (which stops the proxy and the servers) and its SeaweedFS
+    // on SIGTERM; Playwright's default SIGKILL would leave them all running.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 60000 },
     stdout: 'pipe',
     stderr: 'pipe'
   }
