@@ -12,7 +12,8 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 
 const SIDEBAR = '#jp-mlversion-sidebar';
-const NOTEBOOK = 'proj/analysis.ipynb';
+// hub_server.py makes alice one project per try: a retry starts from no snapshot too.
+const PROJECTS = ['try-1', 'try-2'];
 
 interface ILogged {
   message: string;
@@ -20,11 +21,11 @@ interface ILogged {
   email: string;
 }
 
-/** The team remote's history, as a teammate cloning it now would get it (hub_server.py). */
-function remoteLog(): ILogged[] {
+/** The history of `project`'s team remote, as a teammate cloning it now gets it. */
+function remoteLog(project: string): ILogged[] {
   const python = process.env.MLVERSION_PYTHON ?? 'python';
   const script = path.join(__dirname, '..', 'hub_server.py');
-  const out = execFileSync(python, [script, 'remote-log'], {
+  const out = execFileSync(python, [script, 'remote-log', project], {
     encoding: 'utf-8',
     timeout: 120_000
   });
@@ -39,8 +40,8 @@ async function signIn(page: Page, user: string): Promise<void> {
   await page.waitForURL(/\/hub\/(home|spawn|spawn-pending)|\/user\//, { timeout: 60_000 });
 }
 
-async function openPanel(page: Page, server: string): Promise<void> {
-  await page.goto(`/user/${server}/lab/tree/${NOTEBOOK}`, { timeout: 120_000 });
+async function openPanel(page: Page, server: string, notebook: string): Promise<void> {
+  await page.goto(`/user/${server}/lab/tree/${notebook}`, { timeout: 120_000 });
   if (page.url().includes('/hub/api/oauth2/authorize')) {
     // Someone else's server: the hub asks the visitor to let it identify them there.
     await page.getByRole('button', { name: 'Authorize' }).click();
@@ -67,12 +68,14 @@ async function openPanel(page: Page, server: string): Promise<void> {
 
 test('alice snapshots and pushes from the Versions panel as herself; carol may only read', async ({
   browser
-}) => {
+}, testInfo) => {
+  const project = PROJECTS[Math.min(testInfo.retry, PROJECTS.length - 1)];
+  const notebook = `${project}/analysis.ipynb`;
   const alice = await (await browser.newContext()).newPage();
   await signIn(alice, 'alice');
   // Her server starts from the hub's spawn page; the lab opens at /user/alice/.
   await alice.waitForURL(/\/user\/alice\/lab/, { timeout: 120_000 });
-  await openPanel(alice, 'alice');
+  await openPanel(alice, 'alice', notebook);
   const panel = alice.locator(SIDEBAR);
   await expect(panel.locator('.jp-mlversion-count')).toHaveText('0 snapshots');
   await expect(panel.locator('.jp-mlversion-readonly')).toBeHidden();
@@ -85,7 +88,7 @@ test('alice snapshots and pushes from the Versions panel as herself; carol may o
   );
   await expect(panel.locator('.jp-mlversion-count')).toHaveText('1 snapshot');
   const answer = await alice.request.get(
-    `/user/alice/mlversion/api/snapshots/HEAD?path=${NOTEBOOK}`
+    `/user/alice/mlversion/api/snapshots/HEAD?path=${notebook}`
   );
   expect(answer.ok()).toBeTruthy();
   const detail = (await answer.json()) as { snapshot: { author: string; email: string } };
@@ -102,13 +105,13 @@ test('alice snapshots and pushes from the Versions panel as herself; carol may o
     alice.locator('.Toastify__toast', { hasText: 'Pushed 1 snapshot(s) to origin.' })
   ).toBeVisible({ timeout: 60_000 });
   await expect(counts).toHaveText('origin: in sync');
-  const pushed = remoteLog().map(s => [s.message, s.author, s.email]);
+  const pushed = remoteLog(project).map(s => [s.message, s.author, s.email]);
   expect(pushed).toEqual([['First look at sales, by alice', 'Alice Liddell', 'alice@example.org']]);
 
   // carol opens alice's server: history yes, changes no.
   const carol = await (await browser.newContext()).newPage();
   await signIn(carol, 'carol');
-  await openPanel(carol, 'alice');
+  await openPanel(carol, 'alice', notebook);
   const hers = carol.locator(SIDEBAR);
   await expect(hers.locator('.jp-mlversion-count')).toHaveText('1 snapshot');
   await expect(hers.locator('.jp-mlversion-readonly')).toHaveText(/^Read-only for you/);
