@@ -12,6 +12,7 @@ import { addCommands } from './commands';
 import { lineageHooks } from './lineage/wiring';
 import { VersionsModel } from './model';
 import { showProgress } from './progressnote';
+import { kernelSettled } from './kernelsettle';
 import { followRestores } from './restorefollow';
 import { attachKernel } from './savehandshake';
 import { VersionsSidebar } from './sidebar';
@@ -122,7 +123,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const sidebar = new VersionsSidebar({
       model,
       saveFirst: async () => {
-        await tracker.currentWidget?.context.save();
+        const panel = tracker.currentWidget;
+        await kernelSettled(panel?.sessionContext.session?.kernel);
+        await panel?.context.save();
       },
       openDetails,
       lineage: lineageHooks(app, model, tracker, { rendermime, editorFactory }),
