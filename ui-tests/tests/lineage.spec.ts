@@ -2,8 +2,8 @@
  * The lineage view and follow aliases, from the panel alone, on a project whose lineage comes
  * from really running a pipeline notebook (make_lineage.py): 234 nodes for models/model.bin.
  * Times are taken in the page as W10 does (action to the frame showing its result, from a
- * page at rest), printed, and their medians asserted under 100 ms: opening in a new tab,
- * opening again, drawing, selecting.
+ * page at rest), printed, and their medians asserted under 100 ms: opening in a new tab (nine
+ * times), opening again, drawing, selecting (five times each).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -119,7 +119,8 @@ test('lineage view: 234 nodes opened, drawn and clicked within 100 ms; a click o
     open.push(took);
     draw.push(drawn);
   }
-  for (let run = 0; run < 5; run++) {
+  // Nine new tabs: their median is the one with the least margin, so it gets more samples.
+  for (let run = 0; run < 9; run++) {
     await page.evaluate(async () => {
       for (const widget of window.jupyterapp.shell.widgets('main')) {
         if (widget.id.startsWith('jp-mlversion-lineage-')) {
@@ -128,6 +129,7 @@ test('lineage view: 234 nodes opened, drawn and clicked within 100 ms; a click o
       }
       await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       await new Promise(resolve => setTimeout(resolve, 500));
+      await new Promise(resolve => requestIdleCallback(resolve));
       await new Promise(resolve => requestIdleCallback(resolve));
     });
     fresh.push((await timedOpen(page))[0]);
