@@ -9,6 +9,7 @@ its JSON body followed by the body, so a manifest can be checked without reading
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,11 +58,31 @@ class Manifest:
 
 
 class Codec:
-    """Encodes and decodes object records; holds zstd contexts (not thread-safe)."""
+    """Encodes and decodes object records, from any number of threads.
+
+    zstd contexts must not be used by two threads at once: a decompression that raced another
+    one in the same context failed with "Data corruption detected", a false report that a
+    stored object was corrupt. Each thread gets contexts of its own.
+    """
 
     def __init__(self, level: int = 3) -> None:
-        self._compressor = zstandard.ZstdCompressor(level=level, write_content_size=True)
-        self._decompressor = zstandard.ZstdDecompressor()
+        self._level = level
+        self._local = threading.local()
+
+    @property
+    def _compressor(self) -> zstandard.ZstdCompressor:
+        made: zstandard.ZstdCompressor | None = getattr(self._local, "compressor", None)
+        if made is None:
+            made = zstandard.ZstdCompressor(level=self._level, write_content_size=True)
+            self._local.compressor = made
+        return made
+
+    @property
+    def _decompressor(self) -> zstandard.ZstdDecompressor:
+        made: zstandard.ZstdDecompressor | None = getattr(self._local, "decompressor", None)
+        if made is None:
+            made = self._local.decompressor = zstandard.ZstdDecompressor()
+        return made
 
     def pays_to_compress(self, sample: Buffer) -> bool:
         """True when zstd shrinks ``sample`` by at least 10% (try it on a first chunk)."""

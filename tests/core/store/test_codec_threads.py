@@ -1,0 +1,50 @@
+"""One codec, many threads: zstd contexts are per thread, so no decode sees another's state.
+
+A shared decompression context raced by the Jupyter server's threads (or a restore's) made a
+sound object look corrupt ("Data corruption detected").
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from jupyter_mlversion.core.store.encoding import Codec
+
+
+def _payloads() -> list[bytes]:
+    """Compressible records of different sizes (text with some noise)."""
+    out = []
+    for n in range(8):
+        words = b" ".join(b"word%d" % (i % (50 + n)) for i in range(20_000 + 5_000 * n))
+        out.append(words + os.urandom(1024))
+    return out
+
+
+def test_many_threads_decode_and_encode_through_one_codec() -> None:
+    codec = Codec()
+    payloads = _payloads()
+    records = [b"".join(codec.encode_blob(p, compress=True)) for p in payloads]
+    assert all(len(r) < len(p) for r, p in zip(records, payloads, strict=True))
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def work(k: int) -> None:
+        try:
+            start.wait()
+            for i in range(60):
+                n = (k + i) % len(records)
+                kind, body = codec.decode(f"obj{n}", records[n])
+                assert kind == "b"
+                assert bytes(body) == payloads[n]
+                again = b"".join(codec.encode_blob(payloads[n], compress=True))
+                assert bytes(codec.decode(f"obj{n}", again)[1]) == payloads[n]
+        except BaseException as exc:  # reported in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
