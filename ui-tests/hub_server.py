@@ -30,6 +30,9 @@ from tests.hub.conftest import TEAM_BUCKET  # noqa: E402
 from tests.hub.hub import Hub  # noqa: E402
 from tests.remote import seaweed  # noqa: E402
 
+#: No shared credentials file: only the test server's credentials, from the environment.
+NO_FILE = "/dev/null"
+
 #: Alice's projects: the test's first try uses the first, its retry the second.
 PROJECTS = ("try-1", "try-2")
 
@@ -68,7 +71,7 @@ def main() -> None:
     s3.client().create_bucket(Bucket=TEAM_BUCKET)
     for project in PROJECTS:
         make_project(work / "hub" / "home" / "alice" / project)
-    server_env = {**s3.env(), "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}
+    server_env = s3.env(AWS_SHARED_CREDENTIALS_FILE=NO_FILE)
     try:
         port = int(os.environ["MLVERSION_HUB_UI_PORT"])
         hub = Hub(work / "hub", port=port, server_env=server_env)
@@ -96,14 +99,7 @@ def remote_log(project: str) -> None:
     """Print the history of ``project``'s team remote as JSON: what a teammate who clones it
     now would see (cloned with the CLI into a temporary folder, with the servers' credentials)."""
     endpoint = f"http://127.0.0.1:{os.environ['MLVERSION_HUB_S3_PORT']}"
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": seaweed.ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": seaweed.SECRET_KEY,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    }
+    env = {**os.environ, **seaweed.client_env(endpoint, AWS_SHARED_CREDENTIALS_FILE=NO_FILE)}
     cli = [sys.executable, "-m", "jupyter_mlversion.cli.main"]
     with tempfile.TemporaryDirectory(prefix="mlversion-hub-clone-") as tmp:
         subprocess.run([*cli, "clone", team_url(project), "copy"], cwd=tmp, env=env, check=True,

@@ -42,6 +42,19 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
+def client_env(endpoint: str, **extra: str) -> dict[str, str]:
+    """Environment variables that point botocore and s3fs at the server at ``endpoint``
+    with the test credentials (also for a process that only knows the server's port)."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        **extra,
+    }
+
+
 @dataclass
 class S3Server:
     endpoint: str
@@ -50,14 +63,7 @@ class S3Server:
 
     def env(self, **extra: str) -> dict[str, str]:
         """Environment variables that point botocore and s3fs at this server."""
-        return {
-            "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            **extra,
-        }
+        return client_env(self.endpoint, **extra)
 
     def client(self, access: str = ACCESS_KEY, secret: str = SECRET_KEY) -> Any:
         """A botocore S3 client on this server (for the tests' own setup and checks)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import threading
 
+from store_helpers import run_in_threads
+
 from jupyter_mlversion.core.store.encoding import Codec
 
 
@@ -26,25 +28,16 @@ def test_many_threads_decode_and_encode_through_one_codec() -> None:
     payloads = _payloads()
     records = [b"".join(codec.encode_blob(p, compress=True)) for p in payloads]
     assert all(len(r) < len(p) for r, p in zip(records, payloads, strict=True))
-    errors: list[BaseException] = []
     start = threading.Barrier(8)
 
     def work(k: int) -> None:
-        try:
-            start.wait()
-            for i in range(60):
-                n = (k + i) % len(records)
-                kind, body = codec.decode(f"obj{n}", records[n])
-                assert kind == "b"
-                assert bytes(body) == payloads[n]
-                again = b"".join(codec.encode_blob(payloads[n], compress=True))
-                assert bytes(codec.decode(f"obj{n}", again)[1]) == payloads[n]
-        except BaseException as exc:  # reported in the test's thread
-            errors.append(exc)
+        start.wait()
+        for i in range(60):
+            n = (k + i) % len(records)
+            kind, body = codec.decode(f"obj{n}", records[n])
+            assert kind == "b"
+            assert bytes(body) == payloads[n]
+            again = b"".join(codec.encode_blob(payloads[n], compress=True))
+            assert bytes(codec.decode(f"obj{n}", again)[1]) == payloads[n]
 
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_in_threads(work, 8) == []

@@ -7,13 +7,12 @@ import random
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from store_helpers import temp_files
+from store_helpers import run_in_threads, temp_files
 
 from jupyter_mlversion.core.store import ObjectStore
 from jupyter_mlversion.core.store.repack import choose
@@ -89,23 +88,14 @@ def test_restore_of_a_file_spread_over_150_packs(spread_store, tmp_path: Path) -
 def test_reads_from_many_threads_share_the_handle_cache(spread_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     make, oid, data = spread_store
     store = make()
-    errors: list[BaseException] = []
 
     def restore(n: int) -> None:
-        try:
-            dest = tmp_path / f"t{n}.bin"
-            store.restore_to(oid, dest)
-            assert dest.read_bytes() == data
-            assert store.read_bytes(oid) == data
-        except BaseException as exc:  # reported below, in the test's thread
-            errors.append(exc)
+        dest = tmp_path / f"t{n}.bin"
+        store.restore_to(oid, dest)
+        assert dest.read_bytes() == data
+        assert store.read_bytes(oid) == data
 
-    threads = [threading.Thread(target=restore, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert not run_in_threads(restore, 4)
     assert store.packs.open_handles() <= 64
 
 
